@@ -79,6 +79,7 @@ class Weight:
     percent: int | None
     line: int
     function_code: str | None = None  # set when the row matches a function of the level
+    row_key: str = ""  # "ethics", "base-knowledge", "function-2", or "row-5" (5th row, no function)
 
 
 @dataclass
@@ -173,5 +174,6 @@ class Standard:
     basic_groups: list[BasicGroup]
     trade_levels: list[TradeLevel]
     findings: list[Finding]
-    unassigned: list[tuple[int, str, str]]  # (line, text, reason) of §3/§4 lines in no node
-    line_owner: dict[int, str]  # §3/§4 line -> model path of the node holding its text
+    unassigned: list[tuple[int, str, str]]  # (line, text, reason) of lines in no node
+    line_owner: dict[int, list[str]]  # line -> model paths of the nodes holding its text
+    preamble: list[TextItem] = field(default_factory=list)  # §3's covers-lower-level sentence
