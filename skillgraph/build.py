@@ -1,0 +1,161 @@
+"""`skillgraph build`: source → parsed model → RDF → closure → validation → artifacts.
+
+Everything is written into a temporary directory beside the output and swapped in at
+the end, so a failed or interrupted build leaves the previous output as it was.  The
+artifacts are deterministic: two builds of the same source are byte-identical.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from rdflib import Graph
+
+from .loaders.standard import parse_standard
+from .model import Standard
+from .reason import ReasonerError, check_with_hermit, materialize_closure
+from .report import write_reports
+from .serialize import jsonld_context, to_jsonld, to_ntriples, to_turtle
+from .store import store_from_graph
+from .to_rdf import standard_to_graph
+from .validate import ValidationResult, validate
+from .vocab import DEFAULT_DATA_BASE, requires
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class HermitSummary:
+    status: str  # "consistent", "inconsistent", "skipped", "error"
+    detail: str = ""
+    seconds: float = 0.0
+    agrees_with_closure: bool | None = None
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    standard: Standard
+    graph: Graph
+    asserted: int
+    inferred: int
+    validation: ValidationResult
+    hermit: HermitSummary
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.validation.violations == 0 and self.hermit.status != "inconsistent"
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def ontology_text() -> bytes:
+    return (resources.files("skillgraph.ontology") / "skillgraph.ttl").read_bytes()
+
+
+def build(
+    source: Path,
+    out: Path,
+    *,
+    base: str = DEFAULT_DATA_BASE,
+    hermit: bool = True,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build one standard into ``out``; returns what was built and how it validated.
+
+    Artifacts are written even when validation finds violations (the report says why);
+    the caller decides the exit code from ``BuildResult.ok``.
+    """
+    say = progress or (lambda _m: None)
+    timings: dict[str, float] = {}
+
+    def stage(name: str, start: float) -> None:
+        timings[name] = time.perf_counter() - start
+        say(f"  {name:<13} {timings[name] * 1000:8.0f} ms")
+
+    t = time.perf_counter()
+    std = parse_standard(source)
+    stage("parse", t)
+    t = time.perf_counter()
+    graph = standard_to_graph(std, base=base)
+    asserted = len(graph)
+    stage("rdf", t)
+    t = time.perf_counter()
+    inferred = materialize_closure(graph)
+    stage("closure", t)
+    t = time.perf_counter()
+    hermit_summary = _hermit(graph) if hermit else HermitSummary("skipped", "--no-hermit")
+    stage("hermit", t)
+    t = time.perf_counter()
+    validation = validate(graph)
+    stage("validation", t)
+    t = time.perf_counter()
+    store = store_from_graph(graph)
+    store.bulk_load(input=ontology_text(), format=__import__("pyoxigraph").RdfFormat.TURTLE)
+    files = {
+        "graph.ttl": to_turtle(graph, base),
+        "graph.nt": to_ntriples(graph),
+        "graph.jsonld": to_jsonld(graph, base),
+        "context.jsonld": _json(jsonld_context(base)),
+        "ontology.ttl": ontology_text(),
+        "validation.ttl": to_turtle(validation.report_graph, base),
+        "validation.txt": validation.report_text.encode("utf-8"),
+    }
+    files.update(write_reports(std, store, validation, hermit_summary, asserted, inferred))
+    _write_atomically(out, files)
+    stage("serialization", t)
+    return BuildResult(out, std, graph, asserted, inferred, validation, hermit_summary, timings)
+
+
+def _hermit(graph: Graph) -> HermitSummary:
+    try:
+        result = check_with_hermit(graph)
+    except ReasonerError as exc:  # no Java, timeout, worker failure: reported, not fatal
+        status = "skipped" if "Java" in str(exc) else "error"
+        return HermitSummary(status, str(exc))
+    if not result.consistent:
+        return HermitSummary("inconsistent", result.message, result.seconds)
+    closure = {(str(s), str(o)) for s, o in graph.subject_objects(requires)}
+    return HermitSummary(
+        "consistent",
+        f"{len(result.inferred_requires)} sg:requires pairs entailed",
+        result.seconds,
+        agrees_with_closure=closure == result.inferred_requires,
+    )
+
+
+def _json(data: object) -> bytes:
+    import json
+
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+
+
+def _write_atomically(out: Path, files: dict[str, bytes]) -> None:
+    """Write into a sibling temp dir, then swap it in: never a half-written build."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        for name, data in sorted(files.items()):
+            (tmp / name).write_bytes(data)
+        old = None
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            out.rename(old)
+        tmp.rename(out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

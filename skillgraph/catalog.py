@@ -1,0 +1,62 @@
+"""The query catalog: `queries/*.rq` files, each opening with a documented header."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+HEADER_FIELD = re.compile(r"^#\s*(title|description|parameters|example):\s*(.*)$")
+
+
+@dataclass
+class CatalogQuery:
+    name: str
+    text: str
+    title: str = ""
+    description: str = ""
+    parameters: str = ""
+    examples: list[str] = field(default_factory=list)
+
+
+def load_query(name_or_path: str) -> str:
+    """Text of a catalog query by name (``overview-counts``) or of a ``.rq`` file path."""
+    path = Path(name_or_path)
+    if path.suffix == ".rq" and path.is_file():
+        return path.read_text(encoding="utf-8")
+    res = resources.files("skillgraph.queries") / f"{name_or_path.removesuffix('.rq')}.rq"
+    if not res.is_file():
+        known = ", ".join(q.name for q in catalog())
+        raise FileNotFoundError(f"no query {name_or_path!r}: not a .rq file, nor one of: {known}")
+    return res.read_text(encoding="utf-8")
+
+
+def parse_header(name: str, text: str) -> CatalogQuery:
+    q = CatalogQuery(name, text)
+    current = None
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        if m := HEADER_FIELD.match(line):
+            current, value = m.group(1), m.group(2).strip()
+            if current == "example":
+                q.examples.append(value)
+            else:
+                setattr(q, current, value)
+        elif current in ("description", "parameters"):
+            setattr(q, current, (getattr(q, current) + " " + line.lstrip("# ").strip()).strip())
+    return q
+
+
+def catalog() -> list[CatalogQuery]:
+    """Every catalog query, sorted by name."""
+    root = resources.files("skillgraph.queries")
+    return sorted(
+        (
+            parse_header(entry.name.removesuffix(".rq"), entry.read_text(encoding="utf-8"))
+            for entry in root.iterdir()
+            if entry.name.endswith(".rq")
+        ),
+        key=lambda q: q.name,
+    )

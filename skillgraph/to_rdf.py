@@ -1,0 +1,420 @@
+"""Parsed model → RDF (the ABox of one standard; DESIGN §2 "to RDF").
+
+The graph is a plain function of the :class:`~skillgraph.model.Standard`: the same model
+always gives the same triples (IRIs from :mod:`skillgraph.iris`, no blank nodes), so two
+builds can be diffed.  Nothing is inferred here: ``sg:coversLowerLevel`` is asserted only
+to the level directly below, and ``sg:requires`` and the transitive closure are left to
+the reasoning step.
+
+Where the model contradicts itself in a way the graph cannot hold (two items minting the
+same IRI, a trade-level of an undeclared trade), conversion raises ``ValueError`` naming
+the source lines, instead of silently merging nodes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from . import vocab as V
+from .iris import Iris, normalize_text
+from .model import Function, Requirement, Standard, TradeLevel, Weight, WorkContent
+from .vocab import DCTERMS, DEFAULT_DATA_BASE, RDF, SG, SKOS
+
+__all__ = ["competency_scheme", "resolve_target", "standard_to_graph", "weight_row_key"]
+
+# English names the model does not carry (Profile has no name_en); keyed by occupation code.
+OCCUPATION_NAMES_EN = {"4-09-07-04": "Carbon Emission Manager"}
+
+# Status of the document → (IRI slug, English label).
+_STATUS = {
+    "征求意见稿": ("draft", "draft for comments"),
+    "送审稿": ("review-draft", "draft for review"),
+    "报批稿": ("approval-draft", "draft for approval"),
+}
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CODE = re.compile(r"^\d+(?:\.\d+)*$")
+_REQUIREMENT_LETTERS = {"F": 1, "W": 2, "S": 3, "K": 3}  # letter → code depth
+_EXAMS = ("theory", "skill")
+_RANKS = ("1", "2", "3", "4", "5")
+
+LevelKey = tuple[str | None, int]  # (trade slug or None for the common level, rank)
+
+
+def status_slug(status: str) -> str:
+    """IRI slug of a document status: 征求意见稿 → ``draft`` (brackets and spaces ignored).
+
+    >>> status_slug("（征求意见稿）")
+    'draft'
+    """
+    for key, (slug, _) in _STATUS.items():
+        if key in status:
+            return slug
+    return "published"
+
+
+def weight_row_key(weight: Weight) -> str:
+    """Local key of a weight row in its IRI, shared with finding targets ``…/weight/<exam>/<key>``.
+
+    ASCII-only keys keep the IRIs safe as URLs and file names on the static site; a row
+    matching no function is keyed by a hash of its normalized wording.
+
+    >>> weight_row_key(Weight("theory", "职业道德", "ethics", 5, 10))
+    'ethics'
+    >>> weight_row_key(Weight("theory", "碳排放核算", "function", 30, 12, function_code="2"))
+    'function-2'
+    """
+    if weight.category in ("ethics", "base-knowledge"):
+        return weight.category
+    if weight.function_code is not None:
+        return f"function-{weight.function_code}"
+    ascii_slug = re.sub(r"[^a-z0-9]+", "-", weight.row.lower()).strip("-")
+    if ascii_slug and weight.row.isascii():
+        return f"row-{ascii_slug}"
+    digest = hashlib.sha1(normalize_text(weight.row).encode()).hexdigest()[:8]
+    return f"row-{digest}"
+
+
+def competency_scheme(iris: Iris) -> URIRef:
+    """The occupation's concept scheme of competencies (``<occupation>/competencies``)."""
+    return URIRef(f"{iris.occupation()}/competencies")
+
+
+def resolve_target(path: str, iris: Iris) -> URIRef:
+    """IRI of the node a finding's model path names; ``ValueError`` if the path is malformed.
+
+    Purely syntactic: whether the node exists is checked by the SHACL shapes, so that a
+    dangling ``sg:affects`` shows up in the validation report with everything else.
+
+    >>> iris = Iris("4-09-07-04")
+    >>> str(resolve_target("accounting/3/S1.2.1", iris)).removeprefix(iris.base)
+    'occupation/4-09-07-04/trade/accounting/level/3/skill/1.2.1'
+    >>> str(resolve_target("common/5/W1.2", iris)).removeprefix(iris.base)
+    'occupation/4-09-07-04/level/5/content/1.2'
+    """
+    parts = path.split("/")
+    head = parts[0]
+    if head == "profile":
+        return iris.occupation()
+    if head == "trade" and len(parts) == 2 and parts[1]:
+        return iris.trade(parts[1])
+    if head == "basic" and len(parts) >= 2 and parts[1]:
+        if len(parts) == 2:
+            return iris.basic_group(parts[1])
+        return iris.basic_item(parts[1], "/".join(parts[2:]))
+    if head == "eligibility" and len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return iris.eligibility(int(parts[1]), int(parts[2]))
+    if head == "assessment" and len(parts) >= 2 and parts[1]:
+        return iris.assessment("/".join(parts[1:]))
+    if len(parts) < 2 or not head or head in ("trade", "basic") or parts[1] not in _RANKS:
+        raise ValueError(f"unknown model path {path!r}")
+    trade = None if head == "common" else head
+    rank = int(parts[1])
+    if len(parts) == 2:
+        return iris.trade_level(trade, rank)
+    if parts[2] == "weight" and len(parts) == 5 and parts[3] in _EXAMS and parts[4]:
+        return iris.weight(trade, rank, parts[3], parts[4])
+    if len(parts) == 3 and parts[2]:
+        letter, code = parts[2][0], parts[2][1:]
+        depth = _REQUIREMENT_LETTERS.get(letter)
+        if depth is not None and _CODE.match(code) and code.count(".") + 1 == depth:
+            if letter == "F":
+                return iris.function(trade, rank, code)
+            if letter == "W":
+                return iris.work_content(trade, rank, code)
+            kind = "skill" if letter == "S" else "knowledge"
+            return iris.requirement(trade, rank, kind, code)
+    raise ValueError(f"unknown model path {path!r}")
+
+
+def covered_levels(trade_levels: list[TradeLevel]) -> dict[LevelKey, LevelKey]:
+    """(trade, rank) → the (trade, rank) directly below it, as asserted by sg:coversLowerLevel.
+
+    A trade-level covers the next lower rank (higher number) of its own trade; the lowest
+    rank of a trade covers the next lower common level (trade None), e.g. consulting 3 →
+    common 5 when the trade starts at 三级.
+
+    >>> tls = [TradeLevel(None, 5, "", 1), TradeLevel("a", 4, "", 2), TradeLevel("a", 3, "", 3)]
+    >>> covered_levels(tls)
+    {('a', 4): (None, 5), ('a', 3): ('a', 4)}
+    """
+    present = {(tl.trade, tl.rank) for tl in trade_levels}
+    covered: dict[LevelKey, LevelKey] = {}
+    for trade, rank in sorted(present, key=lambda k: (k[0] or "", -k[1])):
+        own = sorted(r for t, r in present if t == trade and r > rank)
+        common = sorted(r for t, r in present if t is None and r > rank)
+        if own:
+            covered[(trade, rank)] = (trade, own[0])
+        elif common:
+            covered[(trade, rank)] = (None, common[0])
+    return covered
+
+
+class _Builder:
+    """Holds the graph while one standard is converted; guards against IRI collisions."""
+
+    def __init__(self, std: Standard, base: str) -> None:
+        self.std = std
+        self.iris = Iris(std.profile.code, base)
+        self.g = Graph()
+        self.g.bind("sg", SG)
+        self.g.bind("skos", SKOS)
+        self.g.bind("dcterms", DCTERMS)
+        self.minted: dict[URIRef, int] = {}
+        self.competency_labels: set[URIRef] = set()
+
+    # helpers --------------------------------------------------------------------------
+    def node(self, iri: URIRef, cls: URIRef, line: int | None) -> URIRef:
+        """Type a new node; a second item minting the same IRI is a model error."""
+        if iri in self.minted:
+            raise ValueError(
+                f"two items map to {iri} (source lines {self.minted[iri]} and {line}); "
+                "their normalized codes must differ"
+            )
+        self.minted[iri] = line or 0
+        self.g.add((iri, RDF.type, cls))
+        if line is not None:
+            self.g.add((iri, V.sourceLine, Literal(line)))
+        return iri
+
+    def text(self, s: URIRef, p: URIRef, text: str | None, lang: str = "zh") -> None:
+        """Add a language-tagged literal, skipping empty text (no empty labels in the graph)."""
+        if text and text.strip():
+            self.g.add((s, p, Literal(text.strip(), lang=lang)))
+
+    def add(self, s: URIRef, p: URIRef, o: Node) -> None:
+        self.g.add((s, p, o))
+
+    # sections -------------------------------------------------------------------------
+    def build(self) -> Graph:
+        std, iris = self.std, self.iris
+        occ = self.occupation()
+        doc = self.node(iris.standard(status_slug(std.status)), V.OccupationalStandard, None)
+        self.text(doc, DCTERMS.title, std.title)
+        self.text(doc, V.status, std.status)
+        for key, (_, label_en) in _STATUS.items():
+            if key in std.status:
+                self.text(doc, V.status, label_en, "en")
+        self.add(doc, DCTERMS.source, Literal(std.source_name))
+        self.add(doc, V.sourceSha256, Literal(std.source_sha256))
+        self.add(doc, V.describesOccupation, occ)
+        self.skill_levels()
+        self.trades(occ)
+        covered = covered_levels(std.trade_levels)
+        for tl in std.trade_levels:
+            self.trade_level(occ, tl, covered.get((tl.trade, tl.rank)))
+        self.basic(occ)
+        self.eligibility(occ)
+        self.assessment(occ)
+        self.findings(doc)
+        return self.g
+
+    def occupation(self) -> URIRef:
+        p, iris = self.std.profile, self.iris
+        lines = p.lines
+        line = lines.get("name", lines.get("code", min(lines.values(), default=None)))
+        occ = self.node(iris.occupation(), V.Occupation, line)
+        self.text(occ, SKOS.prefLabel, p.name)
+        self.text(occ, SKOS.prefLabel, OCCUPATION_NAMES_EN.get(p.code), "en")
+        self.add(occ, SKOS.notation, Literal(p.code))
+        self.text(occ, SKOS.definition, p.definition)
+        self.add(occ, V.greenOccupation, Literal(p.green))
+        self.text(occ, V.workEnvironment, p.environment)
+        self.text(occ, V.abilityTraits, p.ability_traits)
+        self.text(occ, V.educationLevel, p.education)
+        self.add(occ, V.passMark, Literal(p.pass_mark))
+        for note in p.footnotes:
+            self.text(occ, SKOS.note, note.text)
+        scheme = competency_scheme(iris)
+        self.node(scheme, SKOS.ConceptScheme, None)
+        self.text(scheme, SKOS.prefLabel, f"{p.name}职业能力")
+        en = OCCUPATION_NAMES_EN.get(p.code)
+        if en:
+            self.text(scheme, SKOS.prefLabel, f"Competencies of the {en}", "en")
+        return occ
+
+    def skill_levels(self) -> None:
+        ranks = {lv.rank: lv for lv in self.std.profile.levels}
+        ranks_used = set(ranks) | {tl.rank for tl in self.std.trade_levels}
+        for rank in sorted(ranks_used):
+            lv = self.node(self.iris.skill_level(rank), V.SkillLevel, None)
+            self.add(lv, V.rank, Literal(rank))
+            self.add(lv, SKOS.notation, Literal(str(rank)))
+            if rank in ranks:
+                self.text(lv, SKOS.prefLabel, ranks[rank].name)
+                self.text(lv, SKOS.prefLabel, ranks[rank].name_en, "en")
+
+    def trades(self, occ: URIRef) -> None:
+        for t in self.std.profile.trades:
+            tr = self.node(self.iris.trade(t.slug), V.Trade, t.line)
+            self.add(occ, V.hasTrade, tr)
+            self.add(tr, V.occupation, occ)
+            self.text(tr, SKOS.prefLabel, t.name)
+            self.text(tr, SKOS.prefLabel, t.name_en, "en")
+            if t.section:
+                self.add(tr, SKOS.notation, Literal(t.section))
+
+    def trade_level(self, occ: URIRef, tl: TradeLevel, below: LevelKey | None) -> None:
+        p, iris = self.std.profile, self.iris
+        trades = {t.slug: t for t in p.trades}
+        levels = {lv.rank: lv for lv in p.levels}
+        node = self.node(iris.trade_level(tl.trade, tl.rank), V.TradeLevel, tl.line)
+        self.add(occ, V.hasTradeLevel, node)
+        self.add(node, V.occupation, occ)
+        self.add(node, V.level, iris.skill_level(tl.rank))
+        if tl.trade is None:
+            name, name_en = p.name, OCCUPATION_NAMES_EN.get(p.code, "")
+        else:
+            if tl.trade not in trades:
+                raise ValueError(
+                    f"trade-level at line {tl.line} names undeclared trade {tl.trade!r}"
+                )
+            self.add(node, V.trade, iris.trade(tl.trade))
+            name, name_en = trades[tl.trade].name, trades[tl.trade].name_en
+        level = levels.get(tl.rank)
+        if level is not None:
+            self.text(node, SKOS.prefLabel, f"{name}{level.name}")
+            if name_en and level.name_en:
+                self.text(node, SKOS.prefLabel, f"{name_en}, {level.name_en}", "en")
+        if tl.rank in p.training_hours:
+            self.add(node, V.trainingHours, Literal(p.training_hours[tl.rank]))
+        if below is not None:
+            self.add(node, V.coversLowerLevel, iris.trade_level(*below))
+        for pos, fn in enumerate(tl.functions, 1):
+            self.add(node, V.hasFunction, self.function(tl, fn, pos))
+        for w in tl.weights:
+            self.add(node, V.hasExamWeight, self.weight(tl, w))
+
+    def _coded(self, iri: URIRef, cls: URIRef, item, label: str, pos: int) -> URIRef:
+        node = self.node(iri, cls, item.line)
+        self.text(node, SKOS.prefLabel, label)
+        self.add(node, SKOS.notation, Literal(item.code))
+        if item.printed_code is not None:
+            self.add(node, V.printedCode, Literal(item.printed_code))
+        self.add(node, V.position, Literal(pos))
+        return node
+
+    def function(self, tl: TradeLevel, fn: Function, pos: int) -> URIRef:
+        iri = self.iris.function(tl.trade, tl.rank, fn.code)
+        node = self._coded(iri, V.OccupationalFunction, fn, fn.name, pos)
+        for cpos, wc in enumerate(fn.contents, 1):
+            self.add(node, V.hasWorkContent, self.content(tl, wc, cpos))
+        return node
+
+    def content(self, tl: TradeLevel, wc: WorkContent, pos: int) -> URIRef:
+        iri = self.iris.work_content(tl.trade, tl.rank, wc.code)
+        node = self._coded(iri, V.WorkContent, wc, wc.name, pos)
+        # position counts within each column (skills 1…n, knowledge 1…m), as printed
+        for column in (wc.skills, wc.knowledge):
+            for rpos, req in enumerate(column, 1):
+                self.add(node, V.hasRequirement, self.requirement(tl, req, rpos))
+        return node
+
+    def requirement(self, tl: TradeLevel, req: Requirement, pos: int) -> URIRef:
+        if req.kind not in ("skill", "knowledge"):
+            raise ValueError(f"requirement at line {req.line} has unknown kind {req.kind!r}")
+        cls = V.SkillRequirement if req.kind == "skill" else V.KnowledgeRequirement
+        iri = self.iris.requirement(tl.trade, tl.rank, req.kind, req.code)
+        node = self._coded(iri, cls, req, req.text, pos)
+        comp = self.iris.competency(req.kind, req.text)
+        if comp not in self.competency_labels:  # first wording seen names the competency
+            self.competency_labels.add(comp)
+            self.add(comp, RDF.type, V.Competency)
+            self.add(comp, RDF.type, SKOS.Concept)
+            self.add(comp, SKOS.inScheme, competency_scheme(self.iris))
+            self.text(comp, SKOS.prefLabel, req.text)
+        self.add(node, V.expresses, comp)
+        return node
+
+    def weight(self, tl: TradeLevel, w: Weight) -> URIRef:
+        if w.exam not in _EXAMS:
+            raise ValueError(f"weight at line {w.line} has unknown exam {w.exam!r}")
+        iri = self.iris.weight(tl.trade, tl.rank, w.exam, weight_row_key(w))
+        node = self.node(iri, V.ExamWeight, w.line)
+        self.add(node, V.exam, V.TheoryExam if w.exam == "theory" else V.SkillExam)
+        self.add(node, V.weightRow, Literal(w.row))
+        if w.percent is None:
+            self.add(node, V.notAssessed, Literal(True))
+        else:
+            self.add(node, V.weightPercent, Literal(w.percent))
+        if w.category == "ethics":
+            self.add(node, V.weightOf, V.EthicsCategory)
+        elif w.category == "base-knowledge":
+            self.add(node, V.weightOf, V.BaseKnowledgeCategory)
+        elif w.function_code is not None:
+            self.add(node, V.weightOf, self.iris.function(tl.trade, tl.rank, w.function_code))
+        return node
+
+    def basic(self, occ: URIRef) -> None:
+        for grp in self.std.basic_groups:
+            node = self.node(self.iris.basic_group(grp.code), V.BasicRequirementGroup, grp.line)
+            self.add(occ, V.hasBasicRequirementGroup, node)
+            self.add(node, SKOS.notation, Literal(grp.code))
+            self.text(node, SKOS.prefLabel, grp.name)
+            category = V.EthicsCategory if grp.category == "ethics" else V.BaseKnowledgeCategory
+            self.add(node, V.basicCategory, category)
+            for pos, item in enumerate(grp.items, 1):
+                iri = self.iris.basic_item(grp.code, item.key)
+                it = self.node(iri, V.BasicRequirement, item.line)
+                self.add(node, V.hasBasicRequirement, it)
+                self.text(it, SKOS.prefLabel, item.text)
+                self.add(it, SKOS.notation, Literal(item.code or item.key))
+                self.add(it, V.position, Literal(pos))
+
+    def eligibility(self, occ: URIRef) -> None:
+        for route in self.std.profile.eligibility:
+            iri = self.iris.eligibility(route.rank, route.number)
+            node = self.node(iri, V.EligibilityCondition, route.line)
+            self.add(occ, V.hasEligibilityCondition, node)
+            self.add(node, V.forLevel, self.iris.skill_level(route.rank))
+            self.add(node, V.routeNumber, Literal(route.number))
+            self.text(node, V.statement, route.text)
+
+    def assessment(self, occ: URIRef) -> None:
+        for item in self.std.profile.assessment:
+            key = item.key.removeprefix("assessment/")
+            node = self.node(self.iris.assessment(key), V.AssessmentProvision, item.line)
+            self.add(occ, V.hasAssessmentProvision, node)
+            self.add(node, V.provisionType, Literal(key.split("/")[0]))
+            self.text(node, V.statement, item.text)
+            if item.code:
+                self.add(node, SKOS.notation, Literal(item.code))
+
+    def findings(self, doc: URIRef) -> None:
+        seen: dict[tuple[str, int], int] = {}
+        for f in self.std.findings:
+            n = seen.get((f.kind.value, f.line), 0)
+            seen[(f.kind.value, f.line)] = n + 1
+            node = self.node(self.iris.finding(f.kind.value, f.line, n), V.Finding, f.line)
+            self.add(doc, V.hasFinding, node)
+            self.add(node, V.findingKind, SG[f.kind.value])
+            for text, lang in split_message(f.message):
+                self.text(node, V.message, text, lang)
+            self.add(node, V.affects, resolve_target(f.target, self.iris))
+
+
+def split_message(message: str) -> list[tuple[str, str]]:
+    """``"中文 / English"`` → zh and en parts; otherwise one part tagged by its script.
+
+    >>> split_message("编号重复 / duplicate number")
+    [('编号重复', 'zh'), ('duplicate number', 'en')]
+    """
+    zh, sep, en = message.partition(" / ")
+    if sep and _CJK.search(zh) and not _CJK.search(en):
+        return [(zh.strip(), "zh"), (en.strip(), "en")]
+    return [(message.strip(), "zh" if _CJK.search(message) else "en")]
+
+
+def standard_to_graph(std: Standard, *, base: str = DEFAULT_DATA_BASE) -> Graph:
+    """The ABox of one parsed standard; deterministic, no inference (DESIGN §2, §4).
+
+    ``base`` is the data IRI base (ends with '/'), configurable for publishers.  Raises
+    ``ValueError`` when two model items would share an IRI or a path is malformed.
+    """
+    if not base.endswith("/"):
+        raise ValueError(f"data IRI base must end with '/': {base!r}")
+    return _Builder(std, base).build()
