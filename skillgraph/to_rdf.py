@@ -21,6 +21,7 @@ from rdflib.term import Node
 
 from . import vocab as V
 from .iris import Iris, normalize_text
+from .loaders.translations import Translations, load_translations
 from .model import Function, Requirement, Standard, TradeLevel, Weight, WorkContent
 from .vocab import DCTERMS, DEFAULT_DATA_BASE, RDF, SG, SKOS
 
@@ -409,7 +410,9 @@ def split_message(message: str) -> list[tuple[str, str]]:
     return [(message.strip(), "zh" if _CJK.search(message) else "en")]
 
 
-def standard_to_graph(std: Standard, *, base: str = DEFAULT_DATA_BASE) -> Graph:
+def standard_to_graph(
+    std: Standard, *, base: str = DEFAULT_DATA_BASE, translations: Translations | None = None
+) -> Graph:
     """The ABox of one parsed standard; deterministic, no inference (DESIGN §2, §4).
 
     ``base`` is the data IRI base (ends with '/'), configurable for publishers.  Raises
@@ -417,4 +420,34 @@ def standard_to_graph(std: Standard, *, base: str = DEFAULT_DATA_BASE) -> Graph:
     """
     if not base.endswith("/"):
         raise ValueError(f"data IRI base must end with '/': {base!r}")
-    return _Builder(std, base).build()
+    graph = _Builder(std, base).build()
+    if translations is None:
+        translations = load_translations_if_any(std.profile.code)
+    if translations is not None:
+        add_english(graph, translations)
+    return graph
+
+
+def load_translations_if_any(occupation_code: str) -> Translations | None:
+    """The reviewed translations shipped for an occupation, if there are any."""
+    try:
+        return load_translations(occupation_code)
+    except FileNotFoundError:
+        return None
+
+
+def add_english(graph: Graph, translations: Translations) -> int:
+    """Give every @zh literal its reviewed English where the node has no @en for that
+    property yet (finding messages already carry their own English); returns how many."""
+    added = []
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.language == "zh":
+            has_en = any(
+                isinstance(x, Literal) and x.language == "en" for x in graph.objects(s, p)
+            )
+            en = None if has_en else translations.english(str(o))
+            if en:
+                added.append((s, p, Literal(en, lang="en")))
+    for triple in added:
+        graph.add(triple)
+    return len(added)

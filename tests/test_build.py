@@ -208,3 +208,18 @@ def test_hermit_finds_the_real_graph_consistent_and_agrees_with_the_closure(buil
     closure = {(str(s), str(o)) for s, o in built.graph.subject_objects(SG.requires)}
     assert result.inferred_requires == closure
     assert len(closure) > 4000
+
+
+def test_every_chinese_literal_has_an_english_one_on_the_same_node_and_property(built):
+    from rdflib import Literal
+
+    missing = [
+        (s, p, o)
+        for s, p, o in built.graph
+        if isinstance(o, Literal)
+        and o.language == "zh"
+        and not any(
+            isinstance(x, Literal) and x.language == "en" for x in built.graph.objects(s, p)
+        )
+    ]
+    assert missing == []
