@@ -1,16 +1,14 @@
 """`skillgraph build`: source → parsed model → RDF → closure → validation → artifacts.
 
 Everything is written into a temporary directory beside the output and swapped in at
-the end, so a failed or interrupted build leaves the previous output as it was.  The
+the end (:mod:`skillgraph.atomic`), so a failed or killed build leaves the previous
+output as it was.  The
 artifacts are deterministic: two builds of the same source are byte-identical.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,10 +17,12 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from .atomic import write_files
 from .loaders.standard import parse_standard
 from .model import Standard
 from .reason import ReasonerError, check_with_hermit, materialize_closure
 from .report import write_reports
+from .schemaorg import schema_org_jsonld
 from .serialize import jsonld_context, to_jsonld, to_ntriples, to_turtle
 from .store import store_from_graph
 from .to_rdf import standard_to_graph
@@ -108,12 +108,13 @@ def build(
         "graph.nt": to_ntriples(graph),
         "graph.jsonld": to_jsonld(graph, base),
         "context.jsonld": _json(jsonld_context(base)),
+        "schema-org.jsonld": _json(schema_org_jsonld(graph, base=base)),
         "ontology.ttl": ontology_text(),
         "validation.ttl": to_turtle(validation.report_graph, base),
         "validation.txt": validation.report_text.encode("utf-8"),
     }
     files.update(write_reports(std, store, validation, hermit_summary, asserted, inferred))
-    _write_atomically(out, files)
+    write_files(out, files)
     stage("serialization", t)
     return BuildResult(out, std, graph, asserted, inferred, validation, hermit_summary, timings)
 
@@ -139,23 +140,3 @@ def _json(data: object) -> bytes:
     import json
 
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
-
-
-def _write_atomically(out: Path, files: dict[str, bytes]) -> None:
-    """Write into a sibling temp dir, then swap it in: never a half-written build."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
-        for name, data in sorted(files.items()):
-            (tmp / name).write_bytes(data)
-        old = None
-        if out.exists():
-            old = out.parent / f".{out.name}.old-{os.getpid()}"
-            out.rename(old)
-        tmp.rename(out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
