@@ -9,6 +9,7 @@ from skillgraph import vocab as V
 from skillgraph.iris import Iris
 from skillgraph.model import (
     BasicGroup,
+    ConditionSet,
     EligibilityRoute,
     Finding,
     FindingKind,
@@ -79,8 +80,16 @@ def small_standard() -> Standard:
         education="高中毕业（或同等学力）",
         training_hours={5: 120, 4: 100, 3: 80},
         training_hours_text="五级120标准学时",
-        eligibility=[EligibilityRoute(5, 1, "累计从事本职业工作1年", 50),
-                     EligibilityRoute(3, 2, "取得四级证书后工作4年", 52)],
+        eligibility=[
+            EligibilityRoute(5, 1, "累计从事本职业工作1年", 50, [
+                ConditionSet(1, 50, min_years="1", work_scope="this",
+                             label="本职业工作1年", label_en="1 year in this occupation")]),
+            EligibilityRoute(3, 2, "取得四级证书后工作4年", 52, [
+                ConditionSet(1, 52, credential_rank=4, credential_scope="this", min_years="4",
+                             years_after_credential=True, work_scope="this",
+                             label="四级证书后4年",
+                             label_en="4 years after a level-4 certificate")]),
+        ],
         footnotes=[TextItem("footnote/1", "相关职业：环境监测员", 60)],
         assessment=[TextItem("assessment/pass-mark", "均实行百分制，60分及以上为合格", 70)],
         pass_mark=60,
