@@ -9,10 +9,10 @@ kept only where it differs).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class FindingKind(str, Enum):
+class FindingKind(StrEnum):
     """Kinds of defect in a draft; the values are the local names in the ontology."""
 
     PRINTED_CODE_MISFIT = "PrintedCodeMisfit"
@@ -138,6 +138,8 @@ class EligibilityRoute:
     number: int  # (1), (2) …; 1 where the level has a single unnumbered condition
     text: str
     line: int
+    # filled by loaders.eligibility: the route as alternatives, each an AND of conditions
+    alternatives: list[ConditionSet] = field(default_factory=list)
 
 
 @dataclass
@@ -160,6 +162,12 @@ class Profile:
     assessment: list[TextItem]  # methods, pass mark, ratios, durations, venues (keys say which)
     pass_mark: int
     lines: dict[str, int] = field(default_factory=dict)  # field name -> source line
+    # filled by loaders.eligibility and loaders.assessment (§1.8, §1.9 and footnotes 2, 3)
+    education_levels: list[EducationLevel] = field(default_factory=list)
+    related_occupations: list[RelatedOccupation] = field(default_factory=list)
+    related_majors: list[RelatedMajor] = field(default_factory=list)
+    trainings: list[FormalTraining] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
 
 
 @dataclass
@@ -177,3 +185,101 @@ class Standard:
     unassigned: list[tuple[int, str, str]]  # (line, text, reason) of lines in no node
     line_owner: dict[int, list[str]]  # line -> model paths of the nodes holding its text
     preamble: list[TextItem] = field(default_factory=list)  # §3's covers-lower-level sentence
+
+
+# ---------------------------------------------------------------- eligibility, training, assessment
+# (issue 5: §1.8 training hours, §1.9 assessment rules and §1.9.1 eligibility as data)
+
+
+@dataclass
+class ConditionSet:
+    """One alternative of an eligibility route: conditions that must all hold together.
+
+    A numbered route of §1.9.1 often joins several alternatives with 或; each becomes one
+    ConditionSet (disjunctive normal form), so that "is this person eligible" is a check of
+    each field in turn.  ``None``/``False`` means the route says nothing about that field.
+    Scopes are "this" (本职业 / 本专业) or "this-or-related" (本…或相关…).
+    """
+
+    number: int  # 1, 2 … within its route, in the order of the text
+    line: int  # source line where this alternative's own wording starts
+    credential_rank: int | None = None  # 职业资格证书（技能等级证书） of this rank (or higher)
+    preparatory_technician: bool = False  # 预备技师证书 instead of a skill-level certificate
+    credential_scope: str | None = None
+    min_years: str | None = None  # decimal as written ("5"), years of work at least
+    years_after_credential: bool = False  # 取得…证书后，累计…: counted from the certificate
+    work_scope: str | None = None
+    training_rank: int | None = None  # 经本职业X级技能正规培训…并取得结业证书
+    education: str | None = None  # slug of an EducationLevel
+    or_higher_education: bool = False  # …及以上
+    major_scope: str | None = None  # 本专业或相关专业; None = any major
+    final_year_students: bool = False  # 含尚未取得毕业证书的在校应届毕业生
+    programme_target_rank: int | None = None  # 经评估论证、以X技能为培养目标的…
+    apprenticeship: bool = False  # 学徒期满
+    apprenticeship_scope: str | None = None
+    label: str = ""  # what the set requires, in Chinese and in English (for people)
+    label_en: str = ""
+
+
+@dataclass
+class EducationLevel:
+    """A kind of school or degree whose graduation certificate a route names (大学本科 …)."""
+
+    slug: str  # "bachelor"
+    name: str  # 大学本科
+    name_en: str
+    below: str | None = None  # slug of the level directly below it in the same ladder
+    line: int | None = None  # first mention in §1.9.1, if any
+
+
+@dataclass
+class RelatedOccupation:
+    """One occupation of footnote 2 (相关职业是指…)."""
+
+    position: int
+    name: str
+    line: int
+
+
+@dataclass
+class RelatedMajor:
+    """One category of majors of footnote 3 for one kind of school (对于技工院校是指：能源类…)."""
+
+    school: str  # 技工院校 as printed
+    school_en: str  # technical schools and colleges
+    school_key: str  # slug of the footnote sub-item: technical-school, university …
+    position: int  # within its school's list
+    name: str  # 能源类
+    line: int
+    education: list[str] = field(default_factory=list)  # EducationLevel slugs it applies to
+
+
+@dataclass
+class FormalTraining:
+    """The formal training for one level (本职业X技能正规培训) and its hours from §1.8."""
+
+    rank: int
+    hours: int | None
+    line: int  # where §1.8 first states the level's hours
+    text: str  # the §1.8 sentence
+
+
+@dataclass
+class Assessment:
+    """One kind of assessment (theory, skill, review) at one level, with its rules (§1.9.2–5)."""
+
+    exam: str  # "theory" | "skill" | "review"
+    rank: int
+    line: int  # where the level's duration is stated (else the methods sentence)
+    method: str | None = None  # 笔试、机考等方式
+    min_minutes: int | None = None
+    pass_mark: int | None = None
+    max_score: int | None = None  # 100 for 百分制
+    ratio: str | None = None  # invigilators : candidates as printed, "1:15"
+    candidates_per_invigilator: int | None = None
+    min_invigilators: int | None = None  # per examination room
+    min_reviewers: int | None = None
+    odd_reviewers: bool = False
+    venue: str | None = None
+    equipment: str | None = None
+    provisions: list[str] = field(default_factory=list)  # keys of the provisions it comes from
