@@ -98,7 +98,20 @@ def validate(file: Path | None) -> None:
 
 
 @main.command()
-@click.argument("query")
+@click.argument("query", required=False)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a parameter of the query (see --list); repeat a list parameter for each value.",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Run on this SPARQL 1.1 endpoint instead of the built graph.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -114,21 +127,309 @@ def validate(file: Path | None) -> None:
     show_default=True,
     help="Build directory whose graph is queried.",
 )
-def query(query: str, fmt: str, build_dir: Path) -> None:
-    """Run a catalog query (by NAME) or a FILE.rq on the built graph."""
-    from .catalog import load_query
-    from .results import render
-    from .store import store_from_build
+@click.option("--list", "list_queries", is_flag=True, help="List the catalog and exit.")
+def query(
+    query: str | None,
+    params: tuple[str, ...],
+    endpoint: str | None,
+    fmt: str,
+    build_dir: Path,
+    list_queries: bool,
+) -> None:
+    """Run a catalog query (by NAME) or a FILE.rq, on the built graph or an --endpoint.
 
+    Parameters are bound as VALUES rows in the query's WHERE group, never pasted into its
+    text: --param tradeLevel=https://w3id.org/skillgraph/id/…/level/3 (an IRI, bare or in
+    <…>), --param keyword=配额 (a string); a list parameter is repeated
+    (--param held=IRI1 --param held=IRI2). Unset parameters take the query's defaults.
+    """
+    from .catalog import catalog, load_query
+    from .params import ParamError, bind, parse_parameters
+
+    if list_queries:
+        for q in catalog():
+            click.echo(f"{q.name}  {q.title}")
+            try:
+                for p in parse_parameters(q.text):
+                    click.echo(f"    --param {p.signature}")
+            except ParamError as exc:
+                click.echo(f"    (malformed parameters: {exc})")
+        return
+    if query is None:
+        raise click.UsageError("name a catalog query or a FILE.rq (or use --list)")
+    values: dict[str, list[str]] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
+        values.setdefault(name.strip(), []).append(value)
     try:
         text = load_query(query)
-        store = store_from_build(build_dir)
-        output = render(store, text, fmt)
-    except (FileNotFoundError, SyntaxError, ValueError) as exc:
+    except FileNotFoundError as exc:
         _fail(str(exc))
+    try:
+        text = bind(text, values)
+    except ParamError as exc:
+        raise click.BadParameter(str(exc), param_hint="--param") from exc
+    if endpoint is not None:
+        from .remote import RemoteError, render_results, run_remote
+
+        try:
+            output = render_results(run_remote(endpoint, text), fmt)
+        except RemoteError as exc:
+            _fail(str(exc))
+    else:
+        from .results import render
+        from .store import store_from_build
+
+        try:
+            store = store_from_build(build_dir)
+            output = render(store, text, fmt)
+        except (FileNotFoundError, SyntaxError, ValueError) as exc:
+            _fail(str(exc))
     sys.stdout.buffer.write(output)
     sys.stdout.flush()
 
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+    help="Port; 0 picks a free one (the URL is printed).",
+)
+@click.option(
+    "--build",
+    "build_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Build directory to serve.",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+    help="Seconds a SPARQL query may run before it is stopped (504).",
+)
+@click.option(
+    "--max-results", type=click.IntRange(min=1), default=10_000, show_default=True,
+    help="Rows (or triples) per answer; longer ones are cut (X-Results-Truncated header).",
+)
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=2, show_default=True,
+    help="Query worker processes (queries that may run at once).",
+)
+@click.option(
+    "--memory-limit", type=click.IntRange(min=0), default=2048, show_default=True,
+    help="MB of memory per query worker (0: no limit); a query needing more fails (500).",
+)
+@click.option("--base", default=None, help="Base of data IRIs [default: the one the build used].")
+def serve(
+    host: str, port: int, build_dir: Path, timeout: float, max_results: int, workers: int,
+    memory_limit: int, base: str | None,
+) -> None:
+    """Serve the build: SPARQL endpoint (/sparql), linked-data pages (/id/…), dumps, VoID."""
+    from .server.app import ServerConfig
+    from .server.app import serve as run_server
+
+    if base is not None and not base.endswith(("/", "#")):
+        raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
+    if not (build_dir / "graph.nt").is_file():
+        _fail(f"{build_dir / 'graph.nt'} not found: run `skillgraph build` or pass --build DIR")
+    config = ServerConfig(build_dir, base, timeout, max_results, workers, memory_limit)
+    try:
+        run_server(config, host=host, port=port, announce=lambda url: click.echo(url))
+    except OSError as exc:
+        _fail(f"cannot serve on {host}:{port}: {exc}")
+
+
+@main.command()
+@click.option(
+    "--site",
+    "site_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output directory; replaced as a whole when the site is complete.",
+)
+@click.option(
+    "--build",
+    "build_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Build directory to publish.",
+)
+@click.option("--base", default=None, help="Base of data IRIs [default: the one the build used].")
+@click.option("--site-url", default=None, help="URL the site will be served at (VoID IRIs).")
+@click.option("--endpoint", default=None, help="A live SPARQL endpoint for the query page, VoID.")
+def publish(
+    site_dir: Path, build_dir: Path, base: str | None, site_url: str | None, endpoint: str | None
+) -> None:
+    """Write the linked-data site as static files any web server can serve."""
+    from .publish import publish as run_publish
+
+    if base is not None and not base.endswith(("/", "#")):
+        raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
+    if site_url is not None and not site_url.endswith("/"):
+        site_url += "/"
+    if not (build_dir / "graph.nt").is_file():
+        _fail(f"{build_dir / 'graph.nt'} not found: run `skillgraph build` or pass --build DIR")
+    result = run_publish(site_dir, build_dir, base=base, site_url=site_url, endpoint=endpoint)
+    click.echo(f"{result.pages} resources, {result.files} files → {site_dir}/", err=True)
+
+
+@main.command()
+@click.argument("sheet", metavar="MAP", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--target", required=True,
+              help="Trade-level aimed at: TRADE/RANK (碳排放核算员/3, 碳排放管理员/5) or its IRI.")
+@click.option(
+    "--build",
+    "build_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Build directory of the standard.",
+)
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "csv", "json"]), default="md",
+              show_default=True,
+              help="Report format; csv writes one file per table into --out DIR.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Output file (a directory for --format csv); default: standard output.")
+@click.option("--suggest", "suggestions", is_flag=True,
+              help="Instead of the report: CSV rows (the input's columns + score) proposing "
+                   "requirements for each course without a mapping.")
+@click.option("--top", type=click.IntRange(1, 50), default=5, show_default=True,
+              help="Suggestions per course.")
+@click.option("--iri", default=None,
+              help="The curriculum's own IRI, base of its courses' IRIs "
+                   "[default: urn:skillgraph:curriculum:<file stem>].")
+@click.option("--rdf", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the curriculum graph: .trig (in its named graph), .ttl or .nt.")
+@click.option("--query", default=None,
+              help="Instead of the report: a catalog query (curriculum-coverage, "
+                   "curriculum-gaps) or FILE.rq, with curriculum and target bound, on the "
+                   "build plus the curriculum as its named graph (--format md|csv|json).")
+def curriculum(
+    sheet: Path, target: str, build_dir: Path, fmt: str, out: Path | None, suggestions: bool,
+    top: int, iri: str | None, rdf: Path | None, query: str | None,
+) -> None:  # fmt: skip
+    """Coverage of a trade-level's requirements by the courses of a curriculum MAP (.csv/.xlsx).
+
+    MAP has one row per course × requirement: course_id, course_title, hours, requirement
+    (TRADE/RANK/S|K CODE, a requirement IRI or a competency IRI), treatment (I/D/M), notes,
+    description. On any error nothing is written and every bad cell is listed.
+    """
+    from .curriculum import CurriculumError, RefError
+    from .curriculum.run import run_curriculum, write_outputs
+
+    try:
+        run = run_curriculum(sheet, target=target, build_dir=build_dir, fmt=fmt, out=out,
+                             suggestions=suggestions, top=top, iri=iri, rdf=rdf, query=query)
+        write_outputs(run)
+    except RefError as exc:
+        _fail(f"--target {target!r}: {exc}")
+    except (CurriculumError, FileNotFoundError, SyntaxError, ValueError, OSError) as exc:
+        _fail(str(exc))
+    if run.stdout:
+        sys.stdout.buffer.write(run.stdout)
+        sys.stdout.flush()
+    for path in run.files:
+        click.echo(f"wrote {path}", err=True)
+    click.echo(run.summary, err=True)
+
+
+@main.command()
+@click.option("--target", "target_rank", required=True, type=click.IntRange(1, 5),
+              help="Level to reach: 5 = 五级/初级工 … 1 = 一级/高级技师.")
+@click.option("--certificate", "certificate_rank", type=click.IntRange(0, 5), default=0,
+              show_default=True, help="Rank of the highest certificate held; 0 for none.")
+@click.option("--certificate-of", "certificate_occupation", default="this", show_default=True,
+              type=click.Choice(["this", "related", "other"]),
+              help="Occupation of that certificate: this, a related one (footnote 2), other.")
+@click.option("--preparatory-technician", is_flag=True, help="A 预备技师证书 is held.")
+@click.option("--years", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Years of work in this or a related occupation so far.")
+@click.option("--years-since-certificate", type=click.IntRange(min=0), default=None,
+              help="Of those, years since the certificate [default: all of them].")
+@click.option("--education", default="none", show_default=True,
+              type=click.Choice(["none", "technical-school", "senior-technical-school",
+                                 "technician-college", "secondary-vocational-school",
+                                 "higher-vocational-school", "junior-college", "bachelor",
+                                 "master", "doctorate"]),
+              help="Highest diploma held (or being finished, with --final-year).")
+@click.option("--major", default="other", show_default=True,
+              type=click.Choice(["this", "related", "other"]),
+              help="The diploma's major: this one, a related one (footnote 3), other.")
+@click.option("--final-year", is_flag=True, help="A final-year student without the diploma yet.")
+@click.option("--training", "trainings", multiple=True, type=click.IntRange(1, 5),
+              help="Rank of a formal training already completed; repeat for several.")
+@click.option("--apprenticeship", is_flag=True, help="An apprenticeship has been completed.")
+@click.option("--no-training", is_flag=True,
+              help="Leave out the routes that need a formal training.")
+@click.option("--occupation", default="https://w3id.org/skillgraph/id/occupation/4-09-07-04",
+              show_default=True, help="IRI of the occupation.")
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="Build directory of the graph.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def pathway(
+    target_rank: int, certificate_rank: int, certificate_occupation: str,
+    preparatory_technician: bool, years: int, years_since_certificate: int | None,
+    education: str, major: str, final_year: bool, trainings: tuple[int, ...],
+    apprenticeship: bool, no_training: bool, occupation: str, build_dir: Path, fmt: str,
+) -> None:  # fmt: skip
+    """The route with the fewest years of work from where a person stands to a level.
+
+    A shortest-path search in Python over the graph's structured eligibility conditions,
+    one step at a time with the `pathway` catalog query (SPARQL 1.1 cannot search paths
+    whose costs it computes). Exit 1 when no sequence of routes reaches the level.
+    """
+    import json
+    from decimal import Decimal
+
+    from .pathway import Person
+    from .pathway import pathway as find_pathway
+    from .store import store_from_build
+
+    person = Person(
+        certificate_rank=certificate_rank,
+        certificate_occupation=certificate_occupation,
+        preparatory_technician=preparatory_technician,
+        years_of_work=Decimal(years),
+        years_since_certificate=(
+            None if years_since_certificate is None else Decimal(years_since_certificate)
+        ),
+        education=education,
+        major=major,
+        final_year_student=final_year,
+        training_ranks=frozenset(trainings),
+        apprenticeship=apprenticeship,
+    )
+    try:
+        store = store_from_build(build_dir)
+        found = find_pathway(store, person, target_rank, occupation=occupation,
+                             allow_training=not no_training)  # fmt: skip
+    except (FileNotFoundError, SyntaxError, ValueError) as exc:
+        _fail(str(exc))
+    if found is None:
+        _fail(f"no sequence of eligibility routes reaches level {target_rank} from this start")
+    steps = [
+        {"year": str(s.year), "wait": str(s.wait), "rank": s.candidate.rank,
+         "level": s.candidate.level, "route": s.candidate.route,
+         "alternative": s.candidate.alternative, "training": s.training,
+         "conditions": s.candidate.conditions, "line": s.candidate.line}
+        for s in found.steps
+    ]  # fmt: skip
+    if fmt == "json":
+        data = {"target": target_rank, "totalYears": str(found.total_years), "steps": steps}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    for n, s in enumerate(steps, 1):
+        first = f" complete {s['training']}, then" if s["training"] else ""
+        click.echo(
+            f"{n}. year {s['year']} (+{s['wait']}):{first} apply for {s['level']} by route "
+            f"({s['route']}) alternative {s['alternative']} (line {s['line']}): "
+            f"{s['conditions']}"
+        )
+    click.echo(f"total: {found.total_years} years of work")
 
 if __name__ == "__main__":
     main()

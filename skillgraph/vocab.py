@@ -113,3 +113,70 @@ def declared_terms() -> list[str]:
         for value in globals().values()
         if isinstance(value, str) and value.startswith(SG_IRI) and value != SG_IRI
     )
+
+# curriculum (skillgraph.curriculum; the "Curriculum" section of the ontology)
+Curriculum = SG.Curriculum
+Course = SG.Course
+Teaching = SG.Teaching
+TreatmentLevel = SG.TreatmentLevel
+Introduced = SG.Introduced
+Developed = SG.Developed
+Mastered = SG.Mastered
+hasCourse = SG.hasCourse
+hasTeaching = SG.hasTeaching
+targetNode = SG.targetNode
+teaches = SG.teaches
+treatment = SG.treatment
+courseHours = SG.courseHours
+
+# eligibility, training and assessment (issue 5; the "Eligibility, training and assessment"
+# section of the ontology)
+ConditionSet = SG.ConditionSet
+EducationLevel = SG.EducationLevel
+RelatedOccupation = SG.RelatedOccupation
+MajorCategory = SG.MajorCategory
+RelatednessScope = SG.RelatednessScope
+CredentialType = SG.CredentialType
+FormalTraining = SG.FormalTraining
+Assessment = SG.Assessment
+ThisOnly = SG.ThisOnly
+ThisOrRelated = SG.ThisOrRelated
+SkillLevelCertificate = SG.SkillLevelCertificate
+PreparatoryTechnicianCertificate = SG.PreparatoryTechnicianCertificate
+ComprehensiveReview = SG.ComprehensiveReview
+alternative = SG.alternative
+requiresCredential = SG.requiresCredential
+requiresCredentialLevel = SG.requiresCredentialLevel
+credentialScope = SG.credentialScope
+workScope = SG.workScope
+requiresFormalTraining = SG.requiresFormalTraining
+requiresEducation = SG.requiresEducation
+majorScope = SG.majorScope
+programmeTargetLevel = SG.programmeTargetLevel
+apprenticeshipScope = SG.apprenticeshipScope
+higherEducationThan = SG.higherEducationThan
+relatedOccupation = SG.relatedOccupation
+relatedMajor = SG.relatedMajor
+forEducation = SG.forEducation
+hasFormalTraining = SG.hasFormalTraining
+hasAssessment = SG.hasAssessment
+appliesToLevel = SG.appliesToLevel
+assessmentType = SG.assessmentType
+statedIn = SG.statedIn
+minYearsOfWork = SG.minYearsOfWork
+yearsAfterCredential = SG.yearsAfterCredential
+orHigherEducation = SG.orHigherEducation
+acceptsFinalYearStudents = SG.acceptsFinalYearStudents
+requiresApprenticeship = SG.requiresApprenticeship
+standardHours = SG.standardHours
+minDurationMinutes = SG.minDurationMinutes
+passingScore = SG.passingScore
+maxScore = SG.maxScore
+invigilatorRatio = SG.invigilatorRatio
+maxCandidatesPerInvigilator = SG.maxCandidatesPerInvigilator
+minInvigilatorsPerRoom = SG.minInvigilatorsPerRoom
+minReviewers = SG.minReviewers
+oddNumberOfReviewers = SG.oddNumberOfReviewers
+assessmentMethod = SG.assessmentMethod
+venue = SG.venue
+requiredEquipment = SG.requiredEquipment

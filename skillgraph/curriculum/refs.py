@@ -1,0 +1,210 @@
+"""Reading the references a designer writes in a spreadsheet, with helpful failures.
+
+A reference is a requirement IRI, a competency IRI, or ``TRADE/RANK/S|K CODE`` such as
+``碳排放核算员/3/S2.2.1`` (``碳排放管理员/5/K1.1.1`` for the common level).  Spreadsheets
+are typed by people on Chinese keyboards, so the text is NFKC-normalized first (full-width
+``／``, ``Ｓ`` and digits become ASCII) before it is read strictly.  A failure says whether
+the reference is malformed, unknown or ambiguous and lists the closest valid references.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .index import StandardIndex, TradeLevelInfo
+
+__all__ = ["RefError", "Resolved", "closest", "edit_distance", "resolve", "resolve_level"]
+
+_IRI = re.compile(r"^<?[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]*>?$")
+_CODE = re.compile(r"^([SK]?)(\d+\.\d+\.\d+)$")
+
+
+class RefError(ValueError):
+    """A reference that does not name exactly one requirement, competency or level."""
+
+    def __init__(self, kind: str, message: str, suggestions: list[str] | None = None) -> None:
+        self.kind = kind  # "malformed" | "unknown" | "ambiguous"
+        self.suggestions = suggestions or []
+        text = f"{kind} reference: {message}"
+        if self.suggestions:
+            text += "; closest: " + ", ".join(self.suggestions)
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a reference names: one requirement, or one competency (and its requirements)."""
+
+    iri: str
+    kind: str  # "requirement" | "competency"
+    requirements: tuple[str, ...] = field(default=())
+
+
+def normalize(text: str) -> str:
+    """NFKC, no surrounding or inner blanks around '/': how references are compared.
+
+    >>> normalize(" 碳排放核算员／３／ｓ2.2.1 ")
+    '碳排放核算员/3/s2.2.1'
+    """
+    text = unicodedata.normalize("NFKC", text).strip()
+    return re.sub(r"\s*/\s*", "/", text)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insert, delete, substitute = 1).
+
+    >>> edit_distance("S2.2.1", "S2.1.1"), edit_distance("核算员", "核查员")
+    (1, 1)
+    """
+    if len(a) < len(b):
+        a, b = b, a
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def closest(word: str, candidates: list[str], n: int = 3) -> list[str]:
+    """The ``n`` candidates nearest to ``word`` by edit distance (ties in given order).
+
+    >>> closest("S2.2.9", ["S1.1.1", "S2.2.1", "K2.2.1", "S2.3.1"])
+    ['S2.2.1', 'K2.2.1', 'S2.3.1']
+    """
+    ranked = sorted(enumerate(candidates), key=lambda ic: (edit_distance(word, ic[1]), ic[0]))
+    return [c for _, c in ranked[:n]]
+
+
+def _trade_names(index: StandardIndex) -> dict[str, set[str | None]]:
+    """Every accepted spelling of a trade (zh name, slug, English name) → trade slugs."""
+    names: dict[str, set[str | None]] = {}
+    for tl in index.trade_levels.values():
+        for name in (tl.trade_name, tl.trade, tl.trade_name_en):
+            if name:
+                names.setdefault(normalize(name).casefold(), set()).add(tl.trade)
+    return names
+
+
+def _level(index: StandardIndex, trade_text: str, rank_text: str, ref: str) -> TradeLevelInfo:
+    names = _trade_names(index)
+    key = normalize(trade_text).casefold()
+    zh_names = sorted({tl.trade_name for tl in index.trade_levels.values()})
+    if key not in names:
+        partial = sorted(
+            {tl.trade_name for tl in index.trade_levels.values()
+             if key and key in tl.trade_name.casefold()}
+        )  # fmt: skip
+        if len(partial) > 1:
+            raise RefError("ambiguous", f"{trade_text!r} in {ref!r} is part of several "
+                           f"trade names: {', '.join(partial)}", partial)  # fmt: skip
+        raise RefError(
+            "unknown", f"no trade named {trade_text!r} in {ref!r}", closest(trade_text, zh_names)
+        )
+    (trade,) = names[key]
+    if not re.fullmatch(r"[1-5]", rank_text):
+        raise RefError("malformed", f"rank {rank_text!r} in {ref!r} must be 1–5 (5 = 五级)")
+    level = index.level_of(trade, int(rank_text))
+    if level is None:
+        ranks = sorted(tl.rank for tl in index.trade_levels.values() if tl.trade == trade)
+        tname = next(tl.trade_name for tl in index.trade_levels.values() if tl.trade == trade)
+        raise RefError(
+            "unknown",
+            f"{tname} has no level {rank_text} (it has {', '.join(map(str, ranks))})",
+            [f"{tname}/{r}" for r in ranks],
+        )
+    return level
+
+
+def resolve_level(text: str, index: StandardIndex) -> TradeLevelInfo:
+    """A target trade-level: ``碳排放核算员/4``, ``accounting/4`` or the trade-level's IRI.
+
+    Raises :class:`RefError`.
+    """
+    ref = normalize(text)
+    if _is_iri(ref):
+        iri = ref.strip("<>")
+        if iri in index.trade_levels:
+            return index.trade_levels[iri]
+        near = difflib.get_close_matches(iri, list(index.trade_levels), n=3, cutoff=0.8)
+        raise RefError("unknown", f"{iri}: no trade-level has this IRI", near)
+    parts = ref.split("/")
+    if len(parts) != 2 or not all(parts):
+        known = [tl.ref for tl in sorted(index.trade_levels.values(), key=lambda t: t.iri)]
+        raise RefError("malformed", f"{text!r} is not TRADE/RANK (e.g. 碳排放核算员/4) nor a "
+                       "trade-level IRI", closest(ref, known))  # fmt: skip
+    return _level(index, parts[0], parts[1], text)
+
+
+def _is_iri(ref: str) -> bool:
+    """An absolute IRI: a scheme before the first '/' (``https:``, ``urn:``), no blanks."""
+    return bool(_IRI.match(ref)) and ":" in ref.split("/")[0]
+
+
+def resolve(text: str, index: StandardIndex) -> Resolved:
+    """Resolve one spreadsheet reference; :class:`RefError` says why it cannot be.
+
+    Forms: a requirement IRI, a competency IRI (``<…>`` optional), or
+    ``TRADE/RANK/S|K CODE`` with the trade's Chinese name (its slug and English name are
+    accepted too), rank 1–5, S skill / K knowledge and the normalized code.
+    """
+    ref = normalize(text)
+    if _is_iri(ref):
+        return _resolve_iri(ref.strip("<>"), index)
+    parts = ref.split("/")
+    if len(parts) != 3 or not all(parts):
+        raise RefError(
+            "malformed",
+            f"{text!r} is not TRADE/RANK/S|K CODE (e.g. 碳排放核算员/3/S2.2.1), "
+            "a requirement IRI nor a competency IRI",
+        )
+    level = _level(index, parts[0], parts[1], text)
+    code_text = parts[2].upper()
+    m = _CODE.match(code_text)
+    own = {
+        (r.letter, r.code): r
+        for f in level.functions
+        for r in (index.requirements[i] for i in index.functions[f].requirements)
+    }
+    own_refs = [f"{level.ref}/{letter}{code}" for letter, code in own]
+    if m is None:
+        raise RefError(
+            "malformed",
+            f"code {parts[2]!r} in {text!r} must be S or K and a three-part code like S2.2.1",
+            closest(f"{level.ref}/{code_text}", own_refs),
+        )
+    letter, code = m.groups()
+    if not letter:
+        both = [f"{level.ref}/{x}{code}" for x in "SK" if (x, code) in own]
+        if len(both) == 2:
+            raise RefError("ambiguous", f"{text!r} has no S (skill) or K (knowledge) "
+                           f"before {code}: both exist", both)  # fmt: skip
+        raise RefError("malformed", f"{text!r} needs S (skill) or K (knowledge) before {code}",
+                       both or closest(f"{level.ref}/S{code}", own_refs))  # fmt: skip
+    req = own.get((letter, code))
+    if req is None:
+        kind = "skill" if letter == "S" else "knowledge"
+        raise RefError(
+            "unknown",
+            f"{level.label or level.ref} has no {kind} requirement {code}",
+            closest(f"{level.ref}/{letter}{code}", own_refs),
+        )
+    return Resolved(req.iri, "requirement", (req.iri,))
+
+
+def _resolve_iri(iri: str, index: StandardIndex) -> Resolved:
+    if iri in index.requirements:
+        return Resolved(iri, "requirement", (iri,))
+    if iri in index.competencies:
+        return Resolved(iri, "competency", tuple(index.competencies[iri]))
+    candidates = [*index.requirements, *index.competencies]
+    near = difflib.get_close_matches(iri, candidates, n=3, cutoff=0.8)
+    if iri in index.trade_levels or iri in index.functions:
+        why = "it names a trade-level or function; name a requirement or a competency"
+    else:
+        why = "no requirement or competency has this IRI"
+    raise RefError("unknown", f"{iri}: {why}", near)

@@ -1,0 +1,187 @@
+"""Reading the spreadsheet itself: CSV (UTF-8, BOM or not) or .xlsx, into plain rows.
+
+Row numbers are the ones a designer sees in Excel or LibreOffice (header = row 1), and
+columns are named by header and letter, so every error can point at one cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+__all__ = ["CurriculumError", "Issue", "Table", "column_letter", "read_table"]
+
+REQUIRED = ("course_id", "course_title", "hours", "requirement")
+OPTIONAL = ("treatment", "notes", "description")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in one cell (or in the file, when ``row`` is 0)."""
+
+    file: str
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        if self.column:
+            where += f", column {self.column}"
+        value = f" {self.value!r}:" if self.value else ""
+        return f"{self.file}: {where}:{value} {self.message}"
+
+
+class CurriculumError(ValueError):
+    """The curriculum cannot be read; ``issues`` lists every problem found, cell by cell."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
+        super().__init__("\n".join(str(i) for i in issues))
+
+
+@dataclass
+class Table:
+    file: str
+    columns: dict[str, str]  # canonical column name → "C (hours)" for messages
+    rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row, canonical column → text)
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letter of a 0-based column index.
+
+    >>> column_letter(0), column_letter(25), column_letter(27)
+    ('A', 'Z', 'AB')
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _canonical(header: str) -> str:
+    text = unicodedata.normalize("NFKC", header).strip().casefold()
+    return "_".join(text.replace("-", " ").split())
+
+
+def read_table(path: Path) -> Table:
+    """Rows of a curriculum spreadsheet; :class:`CurriculumError` for an unreadable file.
+
+    Checks here are about the file, not the content: encoding, format, header (every
+    required column present, none twice).  Empty rows are skipped.
+    """
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise CurriculumError([Issue(str(path), 0, "", "", "no such file")])
+    if suffix == ".csv":
+        grid = _csv_grid(path)
+    elif suffix in (".xlsx", ".xlsm"):
+        grid = _xlsx_grid(path)
+    else:
+        why = "save it as .xlsx" if suffix == ".xls" else "expected .csv or .xlsx"
+        raise CurriculumError([Issue(str(path), 0, "", "", f"unsupported file type; {why}")])
+    if not grid or not any(grid[0]):
+        raise CurriculumError([Issue(str(path), 1, "", "", "no header row: the first row must "
+                                     f"name the columns {', '.join(REQUIRED + OPTIONAL)}")])
+    header = [_canonical(h) for h in grid[0]]
+    columns: dict[str, str] = {}
+    issues: list[Issue] = []
+    for i, name in enumerate(header):
+        if not name:
+            continue
+        if name in columns:
+            issues.append(Issue(str(path), 1, column_letter(i), grid[0][i],
+                                f"column {name} appears twice"))  # fmt: skip
+        columns[name] = f"{column_letter(i)} ({name})"
+    from .refs import closest
+
+    present = [h for h in header if h]
+    for name in REQUIRED:
+        if name not in columns:
+            near = [h for h in closest(name, present, 1) if h not in REQUIRED + OPTIONAL]
+            hint = f"; is {near[0]!r} meant to be it?" if near else ""
+            issues.append(Issue(str(path), 1, name, "", f"missing column {name} (the header has: "
+                                f"{', '.join(present)}){hint}"))  # fmt: skip
+    if issues:
+        raise CurriculumError(issues)
+    rows = []
+    for number, cells in enumerate(grid[1:], 2):
+        if not any(c.strip() for c in cells):
+            continue
+        rows.append((number, {
+            name: (cells[i].strip() if i < len(cells) else "")
+            for i, name in enumerate(header) if name
+        }))  # fmt: skip
+    return Table(str(path), columns, rows)
+
+
+def _csv_grid(path: Path) -> list[list[str]]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CurriculumError([_encoding_issue(path, data, exc)]) from None
+    return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+
+
+def _encoding_issue(path: Path, data: bytes, exc: UnicodeDecodeError) -> Issue:
+    """Point at the row and column of the first byte that is not UTF-8."""
+    start = data.rfind(b"\n", 0, exc.start) + 1
+    end = data.find(b"\n", exc.start)
+    line = data[start : end if end >= 0 else len(data)]
+    row = data[: exc.start].count(b"\n") + 1
+    header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8-sig", "replace")]), [])
+    cells = next(csv.reader([line.decode("utf-8", "replace")]), [])
+    column = ""
+    for i, cell in enumerate(cells):
+        if "\ufffd" in cell:
+            name = _canonical(header[i]) if i < len(header) else ""
+            column = f"{column_letter(i)} ({name})" if name else column_letter(i)
+            break
+    bad = data[exc.start : exc.start + 4]
+    hint = ""
+    try:
+        data.decode("gb18030")
+        hint = " (it reads as GBK/GB18030: save it as \"CSV UTF-8\")"
+    except UnicodeDecodeError:
+        hint = " (save it as \"CSV UTF-8\")"
+    return Issue(str(path), row, column, "",
+                 f"bytes {bad!r} at offset {exc.start} are not UTF-8{hint}")  # fmt: skip
+
+
+def _xlsx_grid(path: Path) -> list[list[str]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        issue = Issue(str(path), 0, "", "", f"not a readable .xlsx file ({exc})")
+        raise CurriculumError([issue]) from None
+    try:
+        sheet = book.worksheets[0]
+        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the text a person sees: 32.0 → "32", None → ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, float):
+        return f"{Decimal(repr(value)).normalize():f}" if value == value else "NaN"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[no-any-return]
+    return str(value)
