@@ -1,0 +1,323 @@
+"""Safe binding of catalog-query parameters: values become RDF terms in a ``VALUES`` block.
+
+A value is never pasted into the query text where it could be read as SPARQL: each is
+turned into one RDF term (an IRI, an integer or an escaped string literal) and the terms
+of a parameter become the rows of ``VALUES ?name { … }``, inserted as the first element of
+the query's outermost WHERE group.  There the engine can start from the bound nodes (an
+anchored query stays at milliseconds, DESIGN §7), and the parameter is in scope for the
+whole group.  The same bound text runs on the embedded store and on any SPARQL 1.1
+endpoint.
+
+Parameters are declared in the query's header, one per line::
+
+    # parameters:
+    #   tradeLevel (iri, default <https://w3id.org/skillgraph/id/…/level/3>): the trade-level
+    #     continuation lines (indented further) extend the description
+    #   held (iri, list, optional): requirement or competency IRIs
+    #   keyword (string, required): text to look for
+    # parameters: none
+
+``NAME (TYPE[, list][, required | , optional | , default VALUE [VALUE …]]): DESCRIPTION``
+
+* NAME is the SPARQL variable the values bind (``?NAME``); letters, digits, ``_``.
+* TYPE is ``iri`` (``<…>`` or a bare absolute ``http:``/``https:``/``urn:`` IRI),
+  ``integer`` (``-?digits``) or ``string`` (any text; always a plain string literal).
+* ``list``: the parameter may be given several times; each value is one VALUES row.
+* ``required``: no default, must be given; ``optional``: no default, and when not given
+  no VALUES block is added, so ``?NAME`` stays unbound (the query tests ``BOUND``);
+  ``default V …``: used when not given (``<IRI>``, ``"string"`` or an integer).
+
+Only the outermost group sees the bound variable: a sub-SELECT or the right side of a
+MINUS is evaluated on its own, so catalog queries use a parameter's variable in the
+outermost group (README "Query catalog" has what was measured on Oxigraph).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+__all__ = ["Param", "ParamError", "bind", "parse_parameters", "query_form", "to_term"]
+
+TYPES = ("iri", "string", "integer")
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_DEFAULT_VALUE = r'<[^>]*>|"(?:[^"\\]|\\.)*"|-?\d+'
+_PARAM_LINE = re.compile(
+    rf"^#\s+(?P<name>{_NAME})\s*\(\s*(?P<type>{'|'.join(TYPES)})"
+    rf"(?P<mods>(?:\s*,\s*(?:list|required|optional|default(?:\s+(?:{_DEFAULT_VALUE}))+))*)"
+    r"\s*\)\s*:\s*(?P<desc>.*)$"
+)
+_MOD = re.compile(rf"list|required|optional|default((?:\s+(?:{_DEFAULT_VALUE}))+)")
+_DEFAULT_ITEM = re.compile(_DEFAULT_VALUE)
+_HEADER_FIELD = re.compile(r"^#\s*(title|description|parameters|example):\s*(.*)$")
+
+# SPARQL 1.1 IRIREF: '<' ([^<>"{}|^`\]-[#x00-#x20])* '>'; we also require an absolute IRI.
+_IRI_BODY = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^<>"{}|^`\\\x00-\x20]*$')
+_BARE_IRI = re.compile(r"^(?:https?://|urn:)", re.IGNORECASE)
+_INTEGER = re.compile(r"^-?\d+$")
+_IRIREF_AT = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
+
+
+class ParamError(ValueError):
+    """A parameter is unknown, missing, repeated, ill-typed or not a safe term."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter of a catalog query."""
+
+    name: str
+    type: str
+    is_list: bool = False
+    required: bool = False
+    default: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def signature(self) -> str:
+        """Short form for listings, e.g. ``tradeLevel (iri, default <…>)``."""
+        mods = [self.type] + (["list"] if self.is_list else [])
+        if self.default:
+            mods.append("default " + " ".join(self.default))
+        else:
+            mods.append("required" if self.required else "optional")
+        return f"{self.name} ({', '.join(mods)})"
+
+
+def _header_lines(query_text: str) -> list[str]:
+    lines = []
+    for line in query_text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line)
+    return lines
+
+
+def parse_parameters(query_text: str) -> list[Param]:
+    """The parameters a query's header declares; ``ParamError`` for a malformed line.
+
+    >>> q = '# parameters:\\n#   n (integer, default 3): how many\\nSELECT ?n {}'
+    >>> parse_parameters(q)[0].signature
+    'n (integer, default 3)'
+    """
+    params: list[Param] = []
+    field = None
+    for line in _header_lines(query_text):
+        if m := _HEADER_FIELD.match(line):
+            field = m.group(1)
+            rest = m.group(2).strip()
+            if field == "parameters" and rest and rest.lower() != "none":
+                raise ParamError(
+                    f"'# parameters: {rest}': declare one parameter per line below it "
+                    "('#   name (type, default …): description') or write 'none'"
+                )
+            continue
+        if field != "parameters" or not line.strip("# \t"):
+            continue
+        if m := _PARAM_LINE.match(line):
+            params.append(_param_from_match(m))
+        elif params and re.match(r"^#\s{3,}", line):
+            last = params[-1]
+            desc = f"{last.description} {line.lstrip('#').strip()}".strip()
+            params[-1] = Param(
+                last.name, last.type, last.is_list, last.required, last.default, desc
+            )
+        else:
+            raise ParamError(f"malformed parameter line {line!r}: expected "
+                             "'#   name (iri|string|integer[, list][, required|optional|"
+                             "default VALUE]): description'")
+    names = [p.name for p in params]
+    if len(set(names)) != len(names):
+        raise ParamError(f"a parameter is declared twice: {', '.join(names)}")
+    return params
+
+
+def _param_from_match(m: re.Match[str]) -> Param:
+    mods = [x.group(0) for x in _MOD.finditer(m.group("mods"))]
+    is_list = "list" in mods
+    required = "required" in mods
+    defaults: tuple[str, ...] = ()
+    for mod in mods:
+        if mod.startswith("default"):
+            defaults = tuple(d.group(0) for d in _DEFAULT_ITEM.finditer(mod[len("default"):]))
+    name = m.group("name")
+    kinds = sum([required, "optional" in mods, bool(defaults)])
+    if kinds != 1:
+        raise ParamError(f"parameter {name}: say exactly one of required, optional, default …")
+    if len(defaults) > 1 and not is_list:
+        raise ParamError(f"parameter {name}: several defaults but not a list")
+    return Param(name, m.group("type"), is_list, required, defaults, m.group("desc").strip())
+
+
+def _default_value(raw: str) -> str:
+    """A default as written in the header (``<iri>``, ``"text"``, ``3``) → the value text."""
+    if raw.startswith('"'):
+        return re.sub(r"\\(.)", r"\1", raw[1:-1])
+    return raw
+
+
+def to_term(param: Param, value: str) -> str:
+    """One value → the SPARQL text of one RDF term of the parameter's type.
+
+    IRIs must be absolute and hold only IRIREF characters (else ``ParamError`` naming the
+    offending ones); strings escape ``\\`` ``"`` CR LF TAB BS FF as ECHARs, so nothing in
+    a value can end the literal.  An engine that expands ``\\u`` escapes before parsing
+    (rdflib does, SPARQL 1.1 §19.2) may read ``\\u0022`` in a value as ``\\"``: the
+    value changes there, the query never does.
+
+    >>> to_term(Param("k", "string"), 'say "hi" }')
+    '"say \\\\"hi\\\\" }"'
+    >>> to_term(Param("t", "iri"), "https://example.org/a")
+    '<https://example.org/a>'
+    """
+    if param.type == "iri":
+        body = value[1:-1] if value.startswith("<") and value.endswith(">") else value
+        if not (value.startswith("<") or _BARE_IRI.match(value)) or not _IRI_BODY.match(body):
+            bad = sorted({c for c in body if c in '<>"{}|^`\\' or ord(c) <= 0x20})
+            why = (
+                f"it contains {', '.join(repr(c) for c in bad)}"
+                if bad
+                else "write <IRI> or a bare absolute http(s):// or urn: IRI"
+            )
+            raise ParamError(f"parameter {param.name}: {value!r} is not an absolute IRI ({why})")
+        return f"<{body}>"
+    if param.type == "integer":
+        if not _INTEGER.match(value):
+            raise ParamError(f"parameter {param.name}: {value!r} is not an integer")
+        return value
+    return '"' + "".join(_ECHAR.get(c, c) for c in value) + '"'
+
+
+def _tokens(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, token) of the words and brackets of a query, skipping comments, strings,
+    IRIs and variables, so that a ``{`` or ``WHERE`` inside them does not count."""
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif c in "\"'":
+            i = _skip_string(text, i)
+        elif c == "<" and (m := _IRIREF_AT.match(text, i)):
+            i = m.end()
+        elif c in "?$":
+            i += 1
+            while i < n and (text[i].isalnum() or text[i] == "_"):
+                i += 1
+        elif c.isalpha() or c == "_":
+            j = i
+            while j < n and (text[j].isalnum() or text[j] in "_-.:"):
+                j += 1
+            yield i, text[i:j].upper()
+            i = j
+        else:
+            if c in "{}()":
+                yield i, c
+            i += 1
+
+
+def query_form(query_text: str) -> str:
+    """SELECT, CONSTRUCT, DESCRIBE or ASK (the first such keyword); "" if there is none.
+
+    >>> query_form("# SELECT in a comment\\nPREFIX a: <http://x/ASK> CONSTRUCT WHERE { }")
+    'CONSTRUCT'
+    """
+    return next((tok for _, tok in _tokens(query_text) if tok in _FORMS), "")
+
+
+def where_group_start(query_text: str) -> int:
+    """Offset just after the ``{`` that opens the query's outermost WHERE group.
+
+    Only brackets outside comments, strings and IRIs count; a CONSTRUCT template's braces
+    and an expression's braces in the SELECT clause (``(EXISTS { … } AS ?x)``) are skipped.
+
+    >>> q = 'PREFIX x: <http://x/{}> SELECT ?a WHERE { ?a ?b "{" }'
+    >>> q[where_group_start(q):]
+    ' ?a ?b "{" }'
+    """
+    braces = parens = 0
+    form = None
+    seen_where = template_done = False
+    for i, tok in _tokens(query_text):
+        if tok == "(":
+            parens += 1
+        elif tok == ")":
+            parens -= 1
+        elif tok == "{":
+            if braces == 0 and parens == 0:
+                if form == "CONSTRUCT" and not seen_where and not template_done:
+                    template_done = True
+                elif form is not None:
+                    return i + 1
+            braces += 1
+        elif tok == "}":
+            braces -= 1
+        elif braces == 0 and parens == 0:
+            if form is None and tok in _FORMS:
+                form = tok
+            elif tok == "WHERE":
+                seen_where = True
+    raise ParamError("the query has no WHERE group to bind parameters in")
+
+
+def _skip_string(text: str, i: int) -> int:
+    quote = text[i]
+    long = text.startswith(quote * 3, i)
+    delim = quote * 3 if long else quote
+    j = i + len(delim)
+    while j < len(text):
+        if text[j] == "\\":
+            j += 2
+            continue
+        if text.startswith(delim, j):
+            return j + len(delim)
+        if not long and text[j] in "\r\n":
+            return j  # unterminated: let the engine report it
+        j += 1
+    return j
+
+
+def bind(query_text: str, params: dict[str, list[str]]) -> str:
+    """The query with its parameters bound as ``VALUES`` rows in its outermost WHERE group.
+
+    ``params`` maps a declared parameter name to its values (several only for a ``list``
+    parameter); declared defaults fill in what is not given.  ``ParamError`` names the
+    problem: an unknown parameter (listing the query's own), a missing required one, a
+    repeated single-valued one, or a value that is not a term of the declared type.
+
+    >>> q = '# parameters:\\n#   t (iri, required): x\\nSELECT ?s WHERE { ?s ?p ?t }'
+    >>> print(bind(q, {"t": ["https://example.org/a"]}).splitlines()[-1])
+    SELECT ?s WHERE { VALUES ?t { <https://example.org/a> } ?s ?p ?t }
+    """
+    declared = {p.name: p for p in parse_parameters(query_text)}
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        known = ", ".join(p.signature for p in declared.values()) or "none"
+        raise ParamError(
+            f"unknown parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+            f"this query's parameters: {known}"
+        )
+    blocks = []
+    for name, param in declared.items():
+        values = list(params.get(name, []))
+        if not values:
+            if param.required:
+                raise ParamError(
+                    f"parameter {name} is required ({param.signature}): "
+                    f"--param {name}=VALUE"
+                )
+            values = [_default_value(d) for d in param.default]
+        if len(values) > 1 and not param.is_list:
+            raise ParamError(f"parameter {name} takes one value, got {len(values)}")
+        if values:
+            terms = " ".join(to_term(param, v) for v in values)
+            blocks.append(f"VALUES ?{name} {{ {terms} }}")
+    if not blocks:
+        return query_text
+    at = where_group_start(query_text)
+    return query_text[:at] + " " + " ".join(blocks) + query_text[at:]

@@ -1,0 +1,108 @@
+"""`skillgraph publish`: the linked-data site as static files any web server can serve.
+
+The same pages as the live server (:mod:`skillgraph.server.pages` + templates), written
+for every resource under the data base as ``id/<path>.html`` plus ``.ttl``, ``.jsonld``
+and ``.nt`` beside it, with the dumps, VoID/DCAT, the ontology and a query page.  All
+links are relative, so the site works from any directory of any server (including
+``python -m http.server``).  A plain file server cannot do the 303 content negotiation
+of bare IRIs; the README shows the two rewrite lines a server needs for that.
+
+Written into a temporary directory beside ``site`` and swapped in at the end
+(:mod:`skillgraph.atomic`, shared with the build): never a half-written site.
+Deterministic: the same build gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .atomic import replace_directory
+from .catalog import catalog
+from .server.data import LinkedData, ontology_bytes, serialize
+from .server.describe import DUMPS, Where, dump_list, serialize_description, void_triples
+from .server.pages import DOC_FORMATS, Pages, query_context
+from .server.render import render
+
+
+@dataclass
+class PublishResult:
+    site: Path
+    pages: int  # resources published
+    files: int  # files written
+    seconds: float
+
+
+def publish(
+    site: Path,
+    build_dir: Path,
+    *,
+    base: str | None = None,
+    site_url: str | None = None,
+    endpoint: str | None = None,
+) -> PublishResult:
+    """Write the static site for ``build_dir`` to ``site`` (replaced as a whole).
+
+    ``site_url`` (where the site will be served) makes the VoID IRIs absolute and adds
+    JSON-LD/N-Triples copies of it; ``endpoint`` is a live SPARQL endpoint the query
+    page and VoID point to.
+    """
+    started = time.perf_counter()
+    ld = LinkedData.from_build(build_dir, base=base)
+    pages = Pages(ld)
+    iris = ld.resources()
+    count = 0
+
+    def fill(tmp: Path) -> None:
+        nonlocal count
+        os.chmod(tmp, 0o755)  # mkdtemp makes it 0700; a web server must read the site
+
+        def write(path: str, data: bytes | str) -> None:
+            nonlocal count
+            target = tmp / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+            count += 1
+
+        for iri in iris:
+            page = pages.resource(iri)
+            write(page.here, render("resource.html", here=page.here, live=False, page=page))
+            description = ld.description(iri)
+            stem = page.here.removesuffix(".html")
+            for key, _media in DOC_FORMATS:
+                write(f"{stem}.{key}", serialize(description, key, base=ld.base))
+        index = pages.index()
+        write(
+            "index.html",
+            render(
+                "index.html", here="index.html", live=False, dumps=dump_list(build_dir), **index
+            ),
+        )
+        onto = pages.ontology()
+        write("ontology.html", render("ontology.html", here="ontology.html", live=False, onto=onto))
+        write("ontology.ttl", ontology_bytes(build_dir))  # as written by hand, comments kept
+        for key in ("jsonld", "nt"):
+            write(f"ontology.{key}", serialize(ld.ontology_document(), key, base=ld.base))
+        write("query.html", _query_page(endpoint, ld.base))
+        write("404.html", render("not_found.html", here="404.html", live=False, path="", iri=None))
+        where = Where(site=site_url, endpoint=endpoint)
+        for key in ("ttl", "jsonld", "nt") if site_url else ("ttl",):
+            write(f"void.{key}", serialize_description(void_triples(ld, where), key, where))
+        for name, _media, _label in DUMPS:
+            if (build_dir / name).is_file():
+                write(f"dumps/{name}", (build_dir / name).read_bytes())
+        static = resources.files("skillgraph") / "static"
+        for entry in sorted(static.iterdir(), key=lambda e: e.name):
+            if entry.is_file():
+                write(f"static/{entry.name}", entry.read_bytes())
+
+    replace_directory(site, fill)
+    return PublishResult(site.resolve(), len(iris), count, time.perf_counter() - started)
+
+
+def _query_page(endpoint: str | None, base: str) -> str:
+    context = query_context(catalog(), endpoint=endpoint or "", base=base)
+    return render("query.html", here="query.html", live=False, **context)

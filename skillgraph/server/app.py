@@ -1,0 +1,185 @@
+"""The web app: one route table over the views, the shared state, and ``serve``.
+
+Read the URL space here (STYLE §11): every route the server answers is in ``ROUTES``.
+The app is an ASGI (Starlette) app: pages run in its thread pool on the main process's
+store, SPARQL queries in a :class:`~skillgraph.server.worker.QueryPool` of processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import socket
+import sys
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..catalog import CatalogQuery, catalog
+from .data import LinkedData
+from .pages import Pages
+from .views import dumps, index, resource, sparql
+from .worker import TRUNCATED_HEADER, QueryPool
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_RESULTS = 10_000
+DEFAULT_WORKERS = 2
+DEFAULT_MEMORY_LIMIT_MB = 2048
+
+
+@dataclass
+class ServerConfig:
+    """What ``skillgraph serve`` was asked for."""
+
+    build_dir: Path
+    base: str | None = None  # data IRI base; None = the one the build used
+    timeout: float = DEFAULT_TIMEOUT
+    max_results: int = DEFAULT_MAX_RESULTS
+    workers: int = DEFAULT_WORKERS
+    memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB  # per query worker; 0 = none
+
+
+@dataclass
+class Site:
+    """State every view shares: the loaded build, page builder, query pool, catalog."""
+
+    config: ServerConfig
+    ld: LinkedData
+    pages: Pages
+    pool: QueryPool
+    catalog: list[CatalogQuery]
+
+
+ROUTES = [
+    Route("/", index.index_page, methods=["GET"]),
+    Route("/index.html", index.index_page, methods=["GET"]),
+    Route("/query", sparql.query_page, methods=["GET"]),
+    Route("/query.html", sparql.query_page, methods=["GET"]),
+    Route("/sparql", sparql.endpoint, methods=["GET", "POST"]),
+    Route("/id/{path:path}", resource.data_resource, methods=["GET"]),
+    Route("/ontology", resource.ontology, methods=["GET"]),
+    Route("/ontology.{ext}", resource.ontology, methods=["GET"]),
+    Route("/void", dumps.void, methods=["GET"]),
+    Route("/void.{ext}", dumps.void, methods=["GET"]),
+    Route("/dumps/{name}", dumps.dump, methods=["GET"]),
+    Mount("/static", StaticFiles(packages=[("skillgraph", "static")]), name="static"),
+]
+
+
+class CORSMiddleware:
+    """``Access-Control-Allow-Origin: *`` on every response; OPTIONS answered as preflight.
+
+    The data is public and the endpoint read-only, so any origin may query it (the
+    static site's query page and other sites' JavaScript included).
+    """
+
+    ALLOW = "GET, HEAD, POST, OPTIONS"
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] == "OPTIONS":
+            requested = dict(scope["headers"]).get(b"access-control-request-headers")
+            headers = [
+                (b"access-control-allow-origin", b"*"),
+                (b"access-control-allow-methods", self.ALLOW.encode()),
+                (b"access-control-allow-headers", requested or b"Accept, Content-Type"),
+                (b"access-control-max-age", b"86400"),
+                (b"allow", self.ALLOW.encode()),
+                (b"content-length", b"0"),
+            ]
+            await send({"type": "http.response.start", "status": 204, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"access-control-allow-origin", b"*"))
+                headers.append(
+                    (
+                        b"access-control-expose-headers",
+                        f"{TRUNCATED_HEADER}, Link, Content-Location".encode(),
+                    )
+                )
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)
+
+
+def create_app(config: ServerConfig) -> Starlette:
+    """The ASGI app for one build; query workers start and stop with the app's lifespan."""
+    ld = LinkedData.from_build(config.build_dir, base=config.base)
+    pool = QueryPool(
+        config.build_dir,
+        size=config.workers,
+        timeout=config.timeout,
+        memory_limit=config.memory_limit_mb * 2**20,
+    )
+    site = Site(config, ld, Pages(ld), pool, catalog())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        pool.start()
+        try:
+            yield
+        finally:
+            pool.close()
+
+    app = Starlette(
+        routes=ROUTES,
+        lifespan=lifespan,
+        exception_handlers={404: resource.not_found},
+    )
+    app.state.site = site
+    app.add_middleware(CORSMiddleware)
+    return app
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket (port 0 = a free port), so the real URL is known before serving."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(
+    config: ServerConfig,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    announce: Callable[[str], None] | None = None,
+) -> None:
+    """Run the server until interrupted; ``announce`` gets the URL once it is bound."""
+    import uvicorn
+
+    app = create_app(config)
+    sock = bind(host, port)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{sock.getsockname()[1]}/"
+    (announce or (lambda u: print(u, flush=True)))(url)
+    # uvicorn logs access lines to stdout by default; stdout carries only the URL here.
+    log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level="info", lifespan="on", log_config=log_config)
+    )
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+        print("skillgraph serve: stopped", file=sys.stderr, flush=True)

@@ -1,0 +1,1 @@
+"""One view module per kind of page: index, resource, sparql, dumps (on ``base``)."""

@@ -1,0 +1,163 @@
+"""The SPARQL 1.1 Protocol endpoint (``/sparql``) and the query page (``/query``).
+
+- GET ``?query=``, POST form (``query=``), POST ``application/sparql-query``.
+- ``default-graph-uri`` / ``named-graph-uri`` are applied as the protocol says; all data
+  (and the ontology) is in the default graph and there are no named graphs, so naming a
+  graph selects an empty one.  Leave them out.
+- Output by ``format=`` (json, xml, csv, tsv for SELECT/ASK; ttl, nt, jsonld for
+  CONSTRUCT/DESCRIBE), else by Accept; 406 when the query form has no acceptable format.
+- Read-only: ``update=``, ``application/sparql-update`` and an update sent as a query are
+  refused with 403.  A malformed query gets 400 with the parser's message.
+- A bare GET gives browsers the query page and other clients the Service Description.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from ..conneg import FORMAT_KEYS, GRAPH, PAGE, RESULTS, lookup, negotiate, offered
+from ..describe import serialize_description, service_triples
+from ..pages import query_context
+from ..protocol import query_form, uses_service
+from .base import html, site
+
+READ_ONLY = (
+    "403 Forbidden: this endpoint is read-only; SPARQL Update is not accepted. "
+    "Rebuild the graph with `skillgraph build` to change the data."
+)
+
+
+def _error(status: int, message: str) -> Response:
+    return PlainTextResponse(message.rstrip() + "\n", status_code=status)
+
+
+def query_page(request: Request, here: str = "query.html") -> Response:
+    """Our own query page: catalog queries ready to load and run, results as a table."""
+    s = site(request)
+    context = query_context(
+        s.catalog,
+        endpoint="sparql",
+        base=s.ld.base,
+        max_results=s.config.max_results,
+        timeout=s.config.timeout,
+        initial_query=request.query_params.get("query"),
+    )
+    return html("query.html", here=here, **context)
+
+
+def service_description(request: Request) -> Response:
+    s = site(request)
+    media = negotiate(request.headers.get("accept"), [*offered(GRAPH), *offered(PAGE)])
+    if media is None:
+        return _error(
+            406,
+            "406 Not Acceptable: the service description is text/turtle, "
+            "application/ld+json or application/n-triples; the query page is text/html",
+        )
+    fmt = lookup((GRAPH, PAGE), media)
+    if fmt.key == "html":
+        return query_page(request, here="sparql")
+    endpoint = str(request.url.replace(query="", fragment=""))
+    triples = service_triples(
+        s.ld, endpoint, timeout=s.config.timeout, max_results=s.config.max_results
+    )
+    body = serialize_description(triples, fmt.key)
+    return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
+
+
+async def endpoint(request: Request) -> Response:
+    """SPARQL 1.1 Protocol: parse the request, negotiate, run the query in a worker."""
+    s = site(request)
+    params = list(request.query_params.multi_items())
+    direct: str | None = None
+    if request.method == "POST":
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = await request.body()
+        if ctype == "application/x-www-form-urlencoded":
+            try:
+                params += parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+            except UnicodeDecodeError:
+                return _error(400, "400 Bad Request: the form is not UTF-8")
+        elif ctype == "application/sparql-query":
+            direct = body.decode("utf-8", errors="replace")
+        elif ctype == "application/sparql-update":
+            return _error(403, READ_ONLY)
+        else:
+            return _error(
+                415,
+                "415 Unsupported Media Type: POST a form (application/x-www-form-urlencoded) "
+                "with query=, or the query itself as application/sparql-query",
+            )
+    names = {k for k, _ in params}
+    if "update" in names:
+        sent = next(v for k, v in params if k == "update")
+        form = query_form(sent)
+        if form not in (None, "update"):  # e.g. SPARQLWrapper reads "add up" in a comment
+            return _error(
+                403,
+                f"{READ_ONLY}\nThe update= parameter holds a {form.upper()} query: your client "
+                "took it for an update (a keyword in a comment?). Send it as query=.",
+            )
+        return _error(403, READ_ONLY)
+    queries = [v for k, v in params if k == "query"] + ([direct] if direct is not None else [])
+    if not queries:
+        if request.method == "GET":
+            return service_description(request)
+        return _error(
+            400, "400 Bad Request: no query (send query=, or an application/sparql-query body)"
+        )
+    if len(queries) > 1:
+        return _error(400, "400 Bad Request: exactly one query per request")
+    text = queries[0]
+    form = query_form(text)
+    if form == "update":
+        return _error(403, READ_ONLY)
+    if uses_service(text):
+        return _error(
+            403,
+            "403 Forbidden: federated queries (SERVICE) are not run by this endpoint: it "
+            "does not fetch from other hosts. Query the other endpoint yourself.",
+        )
+
+    accept = request.headers.get("accept")
+    formats = [v for k, v in params if k == "format"]
+    if formats:
+        key = formats[-1].lower()
+        if key not in FORMAT_KEYS or FORMAT_KEYS[key].kind == PAGE:
+            valid = ", ".join(k for k, f in FORMAT_KEYS.items() if f.kind != PAGE)
+            return _error(400, f"400 Bad Request: unknown format={key!r}; use one of {valid}")
+        accept = FORMAT_KEYS[key].media_type
+    results_media = negotiate(accept, offered(RESULTS))
+    graph_media = negotiate(accept, offered(GRAPH))
+    results_key = lookup((RESULTS,), results_media).key if results_media else None
+    graph_key = lookup((GRAPH,), graph_media).key if graph_media else None
+    not_acceptable = {
+        "results": "406 Not Acceptable: SELECT and ASK answers are "
+        + ", ".join(offered(RESULTS)[:4])
+        + " (or format=json|xml|csv|tsv)",
+        "graph": "406 Not Acceptable: CONSTRUCT and DESCRIBE answers are "
+        + ", ".join(offered(GRAPH)[:3])
+        + " (or format=ttl|nt|jsonld)",
+    }
+    if form in ("select", "ask") and results_key is None:
+        return _error(406, not_acceptable["results"])
+    if form in ("construct", "describe") and graph_key is None:
+        return _error(406, not_acceptable["graph"])
+    job = {
+        "query": text,
+        "results_format": results_key,
+        "graph_format": graph_key,
+        "max_results": s.config.max_results,
+        "default_graph": [v for k, v in params if k == "default-graph-uri" and v],
+        "named_graphs": [v for k, v in params if k == "named-graph-uri" and v],
+        "not_acceptable": not_acceptable,
+    }
+    answer = await anyio.to_thread.run_sync(s.pool.run, job)
+    headers = {"Vary": "Accept", **answer.headers}
+    return Response(
+        answer.body, status_code=answer.status, headers=headers, media_type=answer.content_type
+    )

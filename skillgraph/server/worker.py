@@ -1,0 +1,389 @@
+"""SPARQL queries in worker processes, so that a runaway query can be stopped.
+
+pyoxigraph cannot cancel a running query, and a query holds its thread until it ends.
+So the server runs every SPARQL query in one of a few worker processes, each with its
+own in-memory copy of the graph (one standard loads in ~0.1 s).  A query that outlives
+the timeout has its worker killed (SIGKILL) and replaced in the background while the
+other workers go on answering.
+
+Protocol between server and worker: length-prefixed pickle frames on the worker's
+stdin/stdout.  The worker imports only pyoxigraph and the standard library, so that a
+replacement is ready in a fraction of a second.
+
+Run as ``python -m skillgraph.server.worker BUILD_DIR`` (by :class:`QueryPool` only).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pickle
+import queue
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+_HEADER = struct.Struct("!I")
+
+# format key → (pyoxigraph format name, canonical media type)
+RESULT_FORMATS = {
+    "json": ("JSON", "application/sparql-results+json"),
+    "xml": ("XML", "application/sparql-results+xml"),
+    "csv": ("CSV", "text/csv; charset=utf-8"),
+    "tsv": ("TSV", "text/tab-separated-values; charset=utf-8"),
+}
+GRAPH_FORMATS = {
+    "ttl": ("TURTLE", "text/turtle; charset=utf-8"),
+    "nt": ("N_TRIPLES", "application/n-triples"),
+    "jsonld": ("JSON_LD", "application/ld+json"),
+}
+PREFIXES = {
+    "sg": "https://w3id.org/skillgraph/ontology#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+TRUNCATED_HEADER = "X-Results-Truncated"
+
+
+@dataclass
+class Answer:
+    """What the server sends back for one query."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def text_answer(status: int, message: str, headers: dict[str, str] | None = None) -> Answer:
+    return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode(), headers or {})
+
+
+# --------------------------------------------------------------------------- worker side
+def _write_frame(out: BinaryIO, obj: object) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(_HEADER.pack(len(data)) + data)
+    out.flush()
+
+
+def _read_frame(inp: BinaryIO) -> Any:
+    head = inp.read(_HEADER.size)
+    if len(head) < _HEADER.size:
+        raise EOFError("pipe closed")
+    (size,) = _HEADER.unpack(head)
+    data = inp.read(size)
+    if len(data) < size:
+        raise EOFError("pipe closed")
+    return pickle.loads(data)
+
+
+def load_store(build_dir: Path) -> Any:
+    """Data graph + ontology in one default graph, as the server's pages see them."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(path=str(build_dir / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
+    onto = build_dir / "ontology.ttl"
+    if onto.is_file():
+        store.bulk_load(path=str(onto), format=ox.RdfFormat.TURTLE)
+    else:
+        from importlib import resources
+
+        text = (resources.files("skillgraph.ontology") / "skillgraph.ttl").read_bytes()
+        store.bulk_load(input=text, format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def _term_json(term: Any) -> dict[str, Any]:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _term_json(term.subject),
+                "predicate": _term_json(term.predicate),
+                "object": _term_json(term.object),
+            },
+        }
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def execute(store: Any, job: dict[str, Any]) -> Answer:
+    """Run one query job on ``store``: negotiate by query form, cap rows, serialize."""
+    import pyoxigraph as ox
+
+    limit: int = job["max_results"]
+    options: dict[str, Any] = {}
+    try:
+        if job.get("default_graph"):
+            options["default_graph"] = [ox.NamedNode(i) for i in job["default_graph"]]
+        if job.get("named_graphs"):
+            options["named_graphs"] = [ox.NamedNode(i) for i in job["named_graphs"]]
+    except ValueError as exc:
+        return text_answer(400, f"Bad graph IRI: {exc}")
+    try:
+        answer = store.query(job["query"], **options)
+    except SyntaxError as exc:
+        return text_answer(400, f"Malformed query: {exc}")
+    if isinstance(answer, (ox.QuerySolutions, ox.QueryBoolean)):
+        key = job.get("results_format")
+        if key is None:
+            return text_answer(406, job["not_acceptable"]["results"])
+        name, media = RESULT_FORMATS[key]
+        fmt = getattr(ox.QueryResultsFormat, name)
+        if isinstance(answer, ox.QueryBoolean):
+            if key in ("csv", "tsv"):  # no boolean in the CSV/TSV results spec: one cell
+                return Answer(200, media, f"_askResult\n{str(bool(answer)).lower()}\n".encode())
+            return Answer(200, media, answer.serialize(format=fmt) or b"")
+        variables = [v.value for v in answer.variables]
+        rows = []
+        truncated = False
+        for solution in answer:
+            if len(rows) == limit:
+                truncated = True
+                break
+            rows.append({v: _term_json(solution[v]) for v in variables if solution[v] is not None})
+        doc = {"head": {"vars": variables}, "results": {"bindings": rows}}
+        body = json.dumps(doc, ensure_ascii=False).encode()
+        if key != "json":
+            parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            body = parsed.serialize(format=fmt) or b""
+        headers = {TRUNCATED_HEADER: str(limit)} if truncated else {}
+        return Answer(200, media, body, headers)
+    key = job.get("graph_format")
+    if key is None:
+        return text_answer(406, job["not_acceptable"]["graph"])
+    name, media = GRAPH_FORMATS[key]
+    triples = []
+    truncated = False
+    for triple in answer:
+        if len(triples) == limit:
+            truncated = True
+            break
+        triples.append(triple)
+    prefixes = PREFIXES if key == "ttl" else None
+    body = ox.serialize(triples, format=getattr(ox.RdfFormat, name), prefixes=prefixes) or b""
+    headers = {TRUNCATED_HEADER: str(limit)} if truncated else {}
+    return Answer(200, media, body, headers)
+
+
+def worker_main(build_dir: Path, memory_limit: int = 0) -> None:
+    """Load the store, say ready, then answer jobs until stdin closes.
+
+    ``memory_limit`` (bytes, 0 = none) caps the address space: a query that needs more
+    makes the allocator abort the worker, which the pool reports and replaces.  Without
+    it one ORDER BY over a cross join grows by ~400 MB/s until the timeout.
+    """
+    if memory_limit:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # stray prints go to stderr, never into the protocol
+    inp = os.fdopen(0, "rb")
+    try:
+        store = load_store(build_dir)
+    except Exception as exc:  # reported to the server, which fails to start
+        _write_frame(out, {"ready": False, "error": f"{type(exc).__name__}: {exc}"})
+        return
+    _write_frame(out, {"ready": True, "triples": len(store)})
+    while True:
+        try:
+            job = _read_frame(inp)
+        except EOFError:
+            return
+        try:
+            answer = execute(store, job)
+        except Exception as exc:  # the query failed in the engine: answer, keep serving
+            answer = text_answer(500, f"Query failed: {type(exc).__name__}: {exc}")
+        _write_frame(out, answer)
+
+
+# --------------------------------------------------------------------------- server side
+class WorkerError(RuntimeError):
+    """A worker could not start, or died while answering."""
+
+
+class Worker:
+    """One worker process and its pipes."""
+
+    def __init__(self, build_dir: Path, memory_limit: int = 0) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "skillgraph.server.worker", str(build_dir), str(memory_limit)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            bufsize=0,
+        )
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.stdin: BinaryIO = self.proc.stdin
+        self.stdout: BinaryIO = self.proc.stdout
+
+    def wait_ready(self, timeout: float) -> None:
+        hello = self._receive(timeout)
+        if hello is None or not hello.get("ready"):
+            self.kill()
+            reason = "timed out" if hello is None else hello.get("error")
+            raise WorkerError(f"query worker did not start: {reason}")
+
+    def _receive(self, timeout: float) -> Any:
+        ready, _, _ = select.select([self.stdout], [], [], max(timeout, 0))
+        if not ready:
+            return None
+        return _read_frame(_Exact(self.stdout))
+
+    def ask(self, job: dict[str, Any], timeout: float) -> Answer | None:
+        """The worker's answer, or None when it has not answered within ``timeout``."""
+        try:
+            _write_frame(self.stdin, job)
+            return self._receive(timeout)
+        except (OSError, EOFError) as exc:
+            code = self.proc.wait()
+            raise WorkerError(f"the query worker stopped (exit status {code})") from exc
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for pipe in (self.stdin, self.stdout):
+            with contextlib.suppress(OSError):
+                pipe.close()
+
+
+class _Exact:
+    """Blocking exact-size reads from an unbuffered pipe."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+
+    def read(self, n: int) -> bytes:
+        chunks = []
+        while n:
+            chunk = self.raw.read(n)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)
+
+
+class QueryPool:
+    """A fixed number of workers; each query borrows one, a timed-out one is replaced.
+
+    ``run`` blocks (call it from a thread): it waits up to ``timeout`` for an idle worker
+    (503 "busy" otherwise), then up to ``timeout`` for the answer (504 otherwise, and the
+    worker is killed and replaced).
+    """
+
+    def __init__(
+        self, build_dir: Path, *, size: int = 2, timeout: float = 10.0, memory_limit: int = 0
+    ) -> None:
+        self.build_dir = build_dir
+        self.size = size
+        self.timeout = timeout
+        self.memory_limit = memory_limit
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._all: set[Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        self.replaced = 0
+
+    def start(self, ready_timeout: float = 60.0) -> None:
+        workers = [self._spawn() for _ in range(self.size)]
+        for worker in workers:
+            worker.wait_ready(ready_timeout)
+            self._idle.put(worker)
+
+    def _spawn(self) -> Worker:
+        worker = Worker(self.build_dir, self.memory_limit)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _retire(self, worker: Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._all.discard(worker)
+        if self._closed:
+            return
+        self.replaced += 1
+        threading.Thread(target=self._replace, daemon=True, name="sparql-worker-spawn").start()
+
+    def _replace(self) -> None:
+        try:
+            worker = self._spawn()
+            worker.wait_ready(60.0)
+        except (WorkerError, OSError) as exc:
+            print(f"skillgraph serve: {exc}", file=sys.stderr, flush=True)
+            return
+        if self._closed:
+            worker.kill()
+        else:
+            self._idle.put(worker)
+
+    def run(self, job: dict[str, Any]) -> Answer:
+        started = time.monotonic()
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            return text_answer(
+                503,
+                f"All {self.size} query workers are busy; try again later.",
+                {"Retry-After": str(max(1, round(self.timeout)))},
+            )
+        try:
+            answer = worker.ask(job, self.timeout)
+        except WorkerError as exc:
+            self._retire(worker)
+            limit = (
+                f"; each worker may use {self.memory_limit // 2**20} MB"
+                if self.memory_limit
+                else ""
+            )
+            return text_answer(500, f"Query failed: {exc}: out of memory?{limit}")
+        if answer is None:
+            self._retire(worker)
+            elapsed = time.monotonic() - started
+            return text_answer(
+                504,
+                f"Query stopped: it ran longer than the server's timeout of {self.timeout:g} s "
+                f"({elapsed:.1f} s). Narrow it down (anchor it at a node, add LIMIT) or use "
+                "the dumps.",
+            )
+        self._idle.put(worker)
+        return answer
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.kill()
+
+
+if __name__ == "__main__":
+    # Import by name so that pickled answers name skillgraph.server.worker.Answer.
+    from skillgraph.server.worker import worker_main as _worker_main
+
+    _worker_main(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 0)

@@ -1,0 +1,109 @@
+"""Pages in a real browser: headless system Chromium against `skillgraph serve` on loopback.
+
+What a browser adds over the HTTP tests: the query page's script really runs (catalog
+picker, fetch to the endpoint, result table) and the pages really render. Expected numbers
+come from an independent reading of the standard's text (`test_build.raw_counts`), not from
+the graph. Screenshots go to test-artifacts/ for a human to look at.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_build import RANK, raw_counts
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+TRADE_LEVEL = "/id/occupation/4-09-07-04/trade/accounting/level/3"
+ACCOUNTING_3 = ("碳排放核算员", 3)
+WAIT = 30  # seconds: generous for 2 slow cores; every wait polls and returns when ready
+
+
+def _wait(driver: Any, condition: Any, message: str) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, WAIT, poll_frequency=0.1).until(condition, message)
+
+
+def screenshot(driver: Any, name: str, max_height: int = 8000) -> Path:
+    """The whole page (up to ``max_height`` CSS px) as a PNG in test-artifacts/.
+
+    Chrome's WebDriver screenshot shows only the viewport; DevTools' captureBeyondViewport
+    renders the full layout without resizing the window.
+    """
+    import base64
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    clip = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], max_height),
+            "scale": 1}
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip}
+    )
+    path = ARTIFACTS / f"{name}.png"
+    path.write_bytes(base64.b64decode(shot["data"]))
+    return path
+
+
+def trade_and_rank(label: str) -> tuple[str, int]:
+    """'碳排放核算员三级/高级工' → ('碳排放核算员', 3), the key of `raw_counts`."""
+    char = next(k for k in RANK if f"{k}级/" in label)
+    return label.split(f"{char}级/")[0], RANK[char]
+
+
+@pytest.fixture(scope="module")
+def text_counts(source_lines: list[str]) -> dict[tuple[str, int], dict[str, int]]:
+    return raw_counts(source_lines)
+
+
+def test_build_report_renders(browser, built):
+    """The launcher itself, without the server: a static page with Chinese text renders."""
+    browser.get((built.out / "report.html").as_uri())
+    assert "碳排放管理员" in browser.title
+    screenshot(browser, "report")
+
+
+def test_trade_level_page_shows_its_functions(browser, skillgraph_server, text_counts):
+    from selenium.webdriver.common.by import By
+
+    browser.get(skillgraph_server.base + TRADE_LEVEL)
+    h1 = _wait(browser, lambda d: d.find_element(By.TAG_NAME, "h1"), "no h1").text
+    assert "碳排放核算员" in h1 and "三级" in h1, h1
+    functions = browser.find_elements(By.CSS_SELECTOR, "#adds h3")
+    assert len(functions) == text_counts[ACCOUNTING_3]["functions"] == 4
+    summary = browser.find_element(By.CSS_SELECTOR, "#adds .summary").text
+    assert f"{text_counts[ACCOUNTING_3]['functions']} 项职业功能" in summary, summary
+    screenshot(browser, "trade-level-accounting-3")
+
+
+def test_query_page_runs_a_catalog_query(browser, skillgraph_server, text_counts):
+    """Pick overview-counts in the catalog, run it: one row per trade-level, counts as read."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(skillgraph_server.base + "/query")
+    picker = _wait(browser, lambda d: d.find_element(By.ID, "catalog-select"), "no picker")
+    Select(picker).select_by_value("overview-counts")
+    text = browser.find_element(By.ID, "query").get_attribute("value") or ""
+    assert "sg:TradeLevel" in text, "picking a catalog query did not load its text"
+    browser.find_element(By.CSS_SELECTOR, "#query-form button[type=submit]").click()
+    _wait(browser, lambda d: "rows" in d.find_element(By.ID, "status").text
+          or "error" in d.find_element(By.ID, "status").text, "the query did not finish")
+    status = browser.find_element(By.ID, "status").text
+    assert status.startswith(f"{len(text_counts)} rows"), status
+
+    table = browser.find_element(By.CSS_SELECTOR, "#results table")
+    header = [th.text for th in table.find_elements(By.CSS_SELECTOR, "thead th")]
+    rows = [
+        dict(zip(header, (td.text for td in tr.find_elements(By.TAG_NAME, "td")), strict=True))
+        for tr in table.find_elements(By.CSS_SELECTOR, "tbody tr")
+    ]
+    shown = {
+        trade_and_rank(r["label"]): {k: int(r[k]) for k in
+                                     ("functions", "workContents", "skills", "knowledge")}
+        for r in rows
+    }
+    assert shown == text_counts
+    assert shown[ACCOUNTING_3]["functions"] == 4
+    screenshot(browser, "query-overview-counts")

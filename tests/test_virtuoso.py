@@ -1,0 +1,115 @@
+"""The catalog gives the same answers on Virtuoso and `skillgraph serve` as on the embedded store.
+
+DESIGN §6: read replicas of any SPARQL 1.1 engine, loaded from our dumps, answer the same
+catalog unchanged. Each catalog query runs with each of its header's example parameters,
+embedded (the reference) and through the project's remote path against the engine; the
+answers must be equal as multisets of rows (order is not compared: ties in ORDER BY may
+fall either way), terms compared as `engines.normalize_term` documents (numbers by value
+whatever their numeric type, booleans as 1/0, lang tags case-insensitively) and
+GROUP_CONCAT columns as sorted lists of parts (SPARQL leaves their order open).
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+from typing import Any
+
+import engines
+import pytest
+from click.testing import CliRunner
+
+from skillgraph.catalog import CatalogQuery, catalog
+from skillgraph.cli import main
+from skillgraph.store import result_json, store_from_build
+
+
+def example_params(q: CatalogQuery) -> list[dict[str, list[str]]]:
+    """The distinct ``--param k=v`` sets of a query's header examples; ``{}`` if none."""
+    sets: list[dict[str, list[str]]] = []
+    for example in q.examples:
+        words = shlex.split(example.split("#", 1)[0])
+        params: dict[str, list[str]] = {}
+        for i, w in enumerate(words):
+            pair = words[i + 1] if w == "--param" and i + 1 < len(words) else None
+            if w.startswith("--param="):
+                pair = w.removeprefix("--param=")
+            if pair and "=" in pair:
+                k, v = pair.split("=", 1)
+                params.setdefault(k, []).append(v)
+        if params not in sets:
+            sets.append(params)
+    return sets or [{}]
+
+
+# Known differences, each with the engine's fault and the portable rewrite that avoids it.
+# Marked xfail (not strict): an XPASS in the summary means the entry can go.
+KNOWN = {
+    ("virtuoso", "search"): (
+        "Virtuoso 7.2.5 bug: with a multi-variable VALUES block (?class ?type ?typeOrder) and "
+        "a second VALUES (the bound ?keyword), an OPTIONAL holding the alternative path "
+        "(sg:hasFunction|sg:hasFunction/sg:hasWorkContent|…) never matches, so ?tradeLevel "
+        "is unbound on every row. Portable rewrite that Virtuoso answers right: "
+        "?tradeLevel sg:hasFunction/(sg:hasWorkContent/sg:hasRequirement?)? ?item"
+    ),
+}
+
+CASES = [
+    pytest.param(q, p, id=q.name + "".join(f"[{k}={','.join(v)}]" for k, v in p.items()))
+    for q in catalog()
+    for p in example_params(q)
+]
+
+
+def bound_text(q: CatalogQuery, params: dict[str, list[str]]) -> str:
+    """The query text with parameters bound as the CLI binds them."""
+    from skillgraph.params import bind
+
+    return bind(q.text, params)
+
+
+def remote_answer(endpoint: str, q: CatalogQuery, params: dict[str, list[str]]) -> Any:
+    """The answer through the project's own remote path: `skillgraph query --endpoint`."""
+    args = ["query", q.name, "--endpoint", endpoint, "--format", "json"]
+    args += [f"--param={k}={v}" for k, vs in params.items() for v in vs]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, f"skillgraph {' '.join(args)}:\n{result.output}"
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="session")
+def embedded(built):
+    return store_from_build(built.out)
+
+
+@pytest.fixture(scope="session", params=["virtuoso", "serve"])
+def engine_endpoint(request: pytest.FixtureRequest) -> str:
+    """SPARQL endpoint URL of each engine under test (each skips when unavailable)."""
+    if request.param == "virtuoso":
+        return str(request.getfixturevalue("virtuoso").endpoint)
+    return str(request.getfixturevalue("skillgraph_server").endpoint)
+
+
+def test_virtuoso_default_graph_holds_exactly_the_dumps(virtuoso, embedded):
+    """Without FROM, Virtuoso must see our triples and none of its own system graphs."""
+    assert virtuoso.timings["triples"] == len(embedded)
+    assert virtuoso.home.is_dir() and Path(virtuoso.home, "virtuoso.ini").is_file()
+
+
+def test_virtuoso_listens_on_loopback_only(virtuoso):
+    ini = Path(virtuoso.home, "virtuoso.ini").read_text()
+    assert f"ServerPort = 127.0.0.1:{virtuoso.sql_port}" in ini
+    assert f"ServerPort = 127.0.0.1:{virtuoso.http_port}" in ini
+
+
+@pytest.mark.parametrize(("query", "params"), CASES)
+def test_catalog_query_answers_as_embedded(request, engine_endpoint, embedded, query, params):
+    engine = request.node.callspec.params["engine_endpoint"]
+    if reason := KNOWN.get((engine, query.name)):
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=False))
+    text = bound_text(query, params)
+    expected = json.loads(result_json(embedded, text))
+    got = remote_answer(engine_endpoint, query, params)
+    diff = engines.diff_answers(expected, got, concat=engines.group_concat_columns(text))
+    assert not diff, f"{query.name} {params} on {engine_endpoint}:\n{diff}"
