@@ -24,6 +24,8 @@ from skillgraph.model import (
     Weight,
 )
 
+from .assessment import read_assessment
+from .eligibility import read_eligibility
 from .errata import apply_errata, load_errata
 from .errors import SourceFormatError
 from .names import TRADES, trade_slug
@@ -55,6 +57,8 @@ def parse_standard(path: Path, *, errata: Path | None = None) -> Standard:
     starts = _section_starts(lines, path)
     title, status = _title(lines[: starts[1]], path)
     profile, groups, profile_findings, profile_owner = parse_profile(raw, source=str(path))
+    profile = read_eligibility(profile, raw, profile_owner, source=str(path))
+    profile = read_assessment(profile, raw, profile_owner, source=str(path))
     sec3 = lines[starts[3] + 1 : starts[4]]
     sec4 = lines[starts[4] + 1 :]
 

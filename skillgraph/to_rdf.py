@@ -367,23 +367,174 @@ class _Builder:
                 self.add(it, V.position, Literal(pos))
 
     def eligibility(self, occ: URIRef) -> None:
-        for route in self.std.profile.eligibility:
-            iri = self.iris.eligibility(route.rank, route.number)
+        """Routes (sg:EligibilityCondition), each with its alternatives (sg:ConditionSet),
+        the education levels they name, and footnotes 2 and 3 as concept lists."""
+        p, iris = self.std.profile, self.iris
+        levels = {lv.rank: lv for lv in p.levels}
+        scopes = {"this": V.ThisOnly, "this-or-related": V.ThisOrRelated}
+        education = {e.slug: URIRef(f"{iris.base}education/{e.slug}") for e in p.education_levels}
+        for e in p.education_levels:
+            node = self.node(education[e.slug], V.EducationLevel, e.line)
+            self.add(node, RDF.type, SKOS.Concept)
+            self.add(node, SKOS.notation, Literal(e.slug))
+            self.text(node, SKOS.prefLabel, e.name)
+            self.text(node, SKOS.prefLabel, e.name_en, "en")
+            below = {x.slug: x.below for x in p.education_levels}
+            lower = e.below
+            while lower is not None:  # the transitive closure, so queries need no path
+                self.add(node, V.higherEducationThan, education[lower])
+                lower = below.get(lower)
+        for route in p.eligibility:
+            iri = iris.eligibility(route.rank, route.number)
             node = self.node(iri, V.EligibilityCondition, route.line)
             self.add(occ, V.hasEligibilityCondition, node)
-            self.add(node, V.forLevel, self.iris.skill_level(route.rank))
+            self.add(node, V.forLevel, iris.skill_level(route.rank))
             self.add(node, V.routeNumber, Literal(route.number))
             self.text(node, V.statement, route.text)
+            if route.rank in levels:
+                self.text(
+                    node, SKOS.prefLabel, f"{levels[route.rank].name}申报条件（{route.number}）"
+                )
+                self.text(
+                    node,
+                    SKOS.prefLabel,
+                    f"{levels[route.rank].name_en}, eligibility route ({route.number})",
+                    "en",
+                )
+            for s in route.alternatives:
+                alt = self.node(URIRef(f"{iri}/alternative/{s.number}"), V.ConditionSet, s.line)
+                self.add(node, V.alternative, alt)
+                self.add(alt, V.position, Literal(s.number))
+                self.text(alt, SKOS.prefLabel, s.label)
+                self.text(alt, SKOS.prefLabel, s.label_en, "en")
+                if s.preparatory_technician:
+                    self.add(alt, V.requiresCredential, V.PreparatoryTechnicianCertificate)
+                elif s.credential_rank is not None:
+                    self.add(alt, V.requiresCredential, V.SkillLevelCertificate)
+                    self.add(alt, V.requiresCredentialLevel, iris.skill_level(s.credential_rank))
+                if s.credential_scope:
+                    self.add(alt, V.credentialScope, scopes[s.credential_scope])
+                if s.min_years is not None:
+                    self.add(alt, V.minYearsOfWork, Literal(s.min_years, datatype=V.XSD.decimal))
+                    self.add(alt, V.yearsAfterCredential, Literal(s.years_after_credential))
+                if s.work_scope:
+                    self.add(alt, V.workScope, scopes[s.work_scope])
+                if s.training_rank is not None:
+                    training = URIRef(f"{iris.occupation()}/training/level/{s.training_rank}")
+                    self.add(alt, V.requiresFormalTraining, training)
+                if s.education:
+                    self.add(alt, V.requiresEducation, education[s.education])
+                    self.add(alt, V.orHigherEducation, Literal(s.or_higher_education))
+                    self.add(alt, V.acceptsFinalYearStudents, Literal(s.final_year_students))
+                if s.major_scope:
+                    self.add(alt, V.majorScope, scopes[s.major_scope])
+                if s.programme_target_rank is not None:
+                    target = iris.skill_level(s.programme_target_rank)
+                    self.add(alt, V.programmeTargetLevel, target)
+                if s.apprenticeship:
+                    self.add(alt, V.requiresApprenticeship, Literal(True))
+                if s.apprenticeship_scope:
+                    self.add(alt, V.apprenticeshipScope, scopes[s.apprenticeship_scope])
+        en = OCCUPATION_NAMES_EN.get(p.code)
+        if p.related_occupations:
+            scheme = self.node(URIRef(f"{iris.occupation()}/related-occupations"),
+                               SKOS.ConceptScheme, None)  # fmt: skip
+            self.text(scheme, SKOS.prefLabel, f"{p.name}相关职业")
+            if en:
+                self.text(scheme, SKOS.prefLabel, f"Related occupations of the {en}", "en")
+            for ro in p.related_occupations:
+                iri = URIRef(f"{iris.occupation()}/related-occupation/{ro.position}")
+                item = self.node(iri, V.RelatedOccupation, ro.line)
+                self.add(item, RDF.type, SKOS.Concept)
+                self.add(item, SKOS.inScheme, scheme)
+                self.add(item, V.position, Literal(ro.position))
+                self.text(item, SKOS.prefLabel, ro.name)
+                self.add(occ, V.relatedOccupation, item)
+        schemes: dict[str, URIRef] = {}
+        for rm in p.related_majors:
+            if rm.school_key not in schemes:
+                schemes[rm.school_key] = scheme = self.node(
+                    URIRef(f"{iris.occupation()}/related-majors/{rm.school_key}"),
+                    SKOS.ConceptScheme,
+                    None,
+                )
+                self.text(scheme, SKOS.prefLabel, f"{p.name}相关专业（{rm.school}）")
+                if en:
+                    label_en = f"Related majors of the {en} ({rm.school_en})"
+                    self.text(scheme, SKOS.prefLabel, label_en, "en")
+            iri = URIRef(f"{iris.occupation()}/related-major/{rm.school_key}/{rm.position}")
+            item = self.node(iri, V.MajorCategory, rm.line)
+            self.add(item, RDF.type, SKOS.Concept)
+            self.add(item, SKOS.inScheme, schemes[rm.school_key])
+            self.add(item, V.position, Literal(rm.position))
+            self.text(item, SKOS.prefLabel, rm.name)
+            for slug in rm.education:
+                self.add(item, V.forEducation, education[slug])
+            self.add(occ, V.relatedMajor, item)
 
     def assessment(self, occ: URIRef) -> None:
-        for item in self.std.profile.assessment:
+        """Provisions as sentences (sg:AssessmentProvision); formal trainings per level and
+        assessments per kind and level (sg:FormalTraining, sg:Assessment) as typed nodes."""
+        p, iris = self.std.profile, self.iris
+        for item in p.assessment:
             key = item.key.removeprefix("assessment/")
-            node = self.node(self.iris.assessment(key), V.AssessmentProvision, item.line)
+            node = self.node(iris.assessment(key), V.AssessmentProvision, item.line)
             self.add(occ, V.hasAssessmentProvision, node)
             self.add(node, V.provisionType, Literal(key.split("/")[0]))
             self.text(node, V.statement, item.text)
             if item.code:
                 self.add(node, SKOS.notation, Literal(item.code))
+        levels = {lv.rank: lv for lv in p.levels}
+        for t in p.trainings:
+            node = self.node(URIRef(f"{iris.occupation()}/training/level/{t.rank}"),
+                             V.FormalTraining, t.line)  # fmt: skip
+            self.add(occ, V.hasFormalTraining, node)
+            self.add(node, V.appliesToLevel, iris.skill_level(t.rank))
+            if t.hours is not None:
+                self.add(node, V.standardHours, Literal(t.hours))
+            self.text(node, V.statement, t.text)
+            if t.rank in levels:
+                level = levels[t.rank]
+                short = level.name.partition("/")[2] or level.name
+                short_en = level.name_en.partition(" / ")[2] or level.name_en
+                self.text(node, SKOS.prefLabel, f"{p.name}{short}技能正规培训")
+                en = OCCUPATION_NAMES_EN.get(p.code, "this occupation")
+                self.text(
+                    node, SKOS.prefLabel, f"Formal skill training of the {en} for {short_en}", "en"
+                )
+        exams = {
+            "theory": (V.TheoryExam, "理论知识考试", "theory knowledge examination"),
+            "skill": (V.SkillExam, "技能考核", "skills assessment"),
+            "review": (V.ComprehensiveReview, "综合评审", "comprehensive review"),
+        }
+        for a in p.assessments:
+            exam, zh, en_name = exams[a.exam]
+            node = self.node(iris.assessment(f"{a.exam}/level/{a.rank}"), V.Assessment, a.line)
+            self.add(occ, V.hasAssessment, node)
+            self.add(node, V.assessmentType, exam)
+            self.add(node, V.appliesToLevel, iris.skill_level(a.rank))
+            if a.rank in levels:
+                self.text(node, SKOS.prefLabel, f"{levels[a.rank].name}{zh}")
+                self.text(node, SKOS.prefLabel, f"{levels[a.rank].name_en}, {en_name}", "en")
+            self.text(node, V.assessmentMethod, a.method)
+            for prop, value in (
+                (V.minDurationMinutes, a.min_minutes),
+                (V.passingScore, a.pass_mark),
+                (V.maxScore, a.max_score),
+                (V.maxCandidatesPerInvigilator, a.candidates_per_invigilator),
+                (V.minInvigilatorsPerRoom, a.min_invigilators),
+                (V.minReviewers, a.min_reviewers),
+            ):
+                if value is not None:
+                    self.add(node, prop, Literal(value))
+            if a.ratio:
+                self.add(node, V.invigilatorRatio, Literal(a.ratio))
+            if a.min_reviewers is not None:
+                self.add(node, V.oddNumberOfReviewers, Literal(a.odd_reviewers))
+            self.text(node, V.venue, a.venue)
+            self.text(node, V.requiredEquipment, a.equipment)
+            for key in dict.fromkeys(a.provisions):
+                self.add(node, V.statedIn, iris.assessment(key))
 
     def findings(self, doc: URIRef) -> None:
         seen: dict[tuple[str, int], int] = {}
