@@ -32,6 +32,7 @@ from skillgraph.model import (
 )
 
 from .errors import SourceFormatError
+from .names import LEVEL_NAMES, TRADES
 
 __all__ = ["footnote_references", "parse_profile"]
 
@@ -88,21 +89,6 @@ _EXPECTED: tuple[tuple[str, str], ...] = (
 )
 _NO_TEXT = {"1", "1.9", "2", "2.1", "2.2"}  # headings directly followed by sub-headings
 
-_LEVEL_EN = {
-    5: "Level 5 / Junior worker",
-    4: "Level 4 / Intermediate worker",
-    3: "Level 3 / Senior worker",
-    2: "Level 2 / Technician",
-    1: "Level 1 / Senior technician",
-}
-_TRADE_EN = {
-    "碳排放监测员": ("monitoring", "Carbon emission monitor"),
-    "碳排放核算员": ("accounting", "Carbon emission accountant"),
-    "碳排放核查员": ("verification", "Carbon emission verifier"),
-    "碳排放交易员": ("trading", "Carbon emission trader"),
-    "碳排放咨询员": ("consulting", "Carbon emission consultant"),
-    "民航碳排放管理员": ("civil-aviation", "Civil aviation carbon emission manager"),
-}
 _SCHOOL_SLUG = {
     "技工院校": "technical-school",
     "中等职业学校": "secondary-vocational-school",
@@ -412,7 +398,7 @@ def _grades(section: _Section, ctx: _Ctx) -> tuple[list[Level], list[Trade]]:
         if match["subject"] == "本职业":
             ctx.lines.setdefault("levels", para.line)
             levels += [
-                Level(_rank(m), _level_name(m), _LEVEL_EN[_rank(m)])
+                Level(_rank(m), _level_name(m), LEVEL_NAMES[_rank(m)][1])
                 for m in _LEVEL.finditer(match["levels"])
             ]
         else:
@@ -436,7 +422,7 @@ def _trades_of(match: re.Match[str], para: _Para, ctx: _Ctx) -> list[Trade]:
     ranks = [r for r in (_rank(m) for m in _LEVEL.finditer(match["levels"])) if r not in common]
     trades, offset = [], match.start("subject")
     for name in names:
-        slug, name_en = _TRADE_EN.get(name, (f"trade-{len(trades) + 1}", ""))
+        slug, name_en = TRADES.get(name, (f"trade-{len(trades) + 1}", ""))
         trades.append(Trade(slug, name, name_en, list(ranks), "", para.line_at(offset)))
         offset += len(name) + 1
     return trades
