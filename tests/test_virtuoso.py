@@ -45,15 +45,11 @@ def example_params(q: CatalogQuery) -> list[dict[str, list[str]]]:
 
 # Known differences, each with the engine's fault and the portable rewrite that avoids it.
 # Marked xfail (not strict): an XPASS in the summary means the entry can go.
-KNOWN = {
-    ("virtuoso", "search"): (
-        "Virtuoso 7.2.5 bug: with a multi-variable VALUES block (?class ?type ?typeOrder) and "
-        "a second VALUES (the bound ?keyword), an OPTIONAL holding the alternative path "
-        "(sg:hasFunction|sg:hasFunction/sg:hasWorkContent|…) never matches, so ?tradeLevel "
-        "is unbound on every row. Portable rewrite that Virtuoso answers right: "
-        "?tradeLevel sg:hasFunction/(sg:hasWorkContent/sg:hasRequirement?)? ?item"
-    ),
-}
+# Engine differences the catalog cannot avoid, as (engine, query name) -> reason; each
+# becomes a non-strict xfail.  Empty: search.rq was rewritten with a path form that
+# Virtuoso 7.2.5 answers right (its alternative-path OPTIONAL under two VALUES blocks
+# never matched).
+KNOWN: dict[tuple[str, str], str] = {}
 
 CASES = [
     pytest.param(q, p, id=q.name + "".join(f"[{k}={','.join(v)}]" for k, v in p.items()))
