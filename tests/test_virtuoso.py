@@ -43,13 +43,23 @@ def example_params(q: CatalogQuery) -> list[dict[str, list[str]]]:
     return sets or [{}]
 
 
-# Known differences, each with the engine's fault and the portable rewrite that avoids it.
-# Marked xfail (not strict): an XPASS in the summary means the entry can go.
-# Engine differences the catalog cannot avoid, as (engine, query name) -> reason; each
-# becomes a non-strict xfail.  Empty: search.rq was rewritten with a path form that
-# Virtuoso 7.2.5 answers right (its alternative-path OPTIONAL under two VALUES blocks
-# never matched).
-KNOWN: dict[tuple[str, str], str] = {}
+# Engine differences the catalog cannot avoid, as (engine, test id) -> reason, the test id
+# being the query name plus its bound params as in CASES; each becomes a non-strict xfail,
+# so an XPASS in the summary says the entry can go.  (search.rq was rewritten with a path
+# form Virtuoso 7.2.5 answers right: its alternative-path OPTIONAL under two VALUES blocks
+# never matched.)
+KNOWN: dict[tuple[str, str], str] = {
+    (
+        "virtuoso",
+        "eligibility[education=master][major=related][finalYearStudent=yes][trainingRank=2]",
+    ): (
+        "Virtuoso 7.2.5 is nondeterministic here: in about 1 run in 6 it also returns the "
+        "四级 route (3) alternatives (技工学校 / 中等职业学校 diplomas) for a master's "
+        "graduate (apparently a plan-dependent order of the FILTER on ?educationNeeded "
+        "and the OPTIONAL that binds it; not isolated further); the embedded store "
+        "and `skillgraph serve` always give the hand-derived answer (tests/test_eligibility.py)"
+    ),
+}
 
 CASES = [
     pytest.param(q, p, id=q.name + "".join(f"[{k}={','.join(v)}]" for k, v in p.items()))
@@ -102,7 +112,7 @@ def test_virtuoso_listens_on_loopback_only(virtuoso):
 @pytest.mark.parametrize(("query", "params"), CASES)
 def test_catalog_query_answers_as_embedded(request, engine_endpoint, embedded, query, params):
     engine = request.node.callspec.params["engine_endpoint"]
-    if reason := KNOWN.get((engine, query.name)):
+    if reason := KNOWN.get((engine, request.node.callspec.id.split("-", 1)[-1])):
         request.applymarker(pytest.mark.xfail(reason=reason, strict=False))
     text = bound_text(query, params)
     expected = json.loads(result_json(embedded, text))
