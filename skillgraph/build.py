@@ -15,16 +15,17 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from .atomic import write_files
+from .indexed import TripleIndex
 from .loaders.standard import parse_standard
 from .model import Standard
 from .reason import ReasonerError, check_with_hermit, materialize_closure
 from .report import write_reports
 from .schemaorg import schema_org_jsonld
 from .serialize import jsonld_context, to_jsonld, to_ntriples, to_turtle
-from .store import store_from_graph
 from .to_rdf import standard_to_graph
 from .validate import ValidationResult, validate
 from .vocab import DEFAULT_DATA_BASE, requires
@@ -98,15 +99,20 @@ def build(
     hermit_summary = _hermit(graph) if hermit else HermitSummary("skipped", "--no-hermit")
     stage("hermit", t)
     t = time.perf_counter()
-    validation = validate(graph)
+    # one scan of the finished graph feeds validation and the serializers (skillgraph.indexed);
+    # the data-only store answers the SHACL-SPARQL constraints, then the report queries
+    index = TripleIndex.of(graph)
+    ntriples = to_ntriples(graph, index)
+    store = ox.Store()
+    store.bulk_load(input=ntriples, format=ox.RdfFormat.N_TRIPLES)
+    validation = validate(graph, index=index, store=store)
     stage("validation", t)
     t = time.perf_counter()
-    store = store_from_graph(graph)
-    store.bulk_load(input=ontology_text(), format=__import__("pyoxigraph").RdfFormat.TURTLE)
+    store.bulk_load(input=ontology_text(), format=ox.RdfFormat.TURTLE)
     files = {
-        "graph.ttl": to_turtle(graph, base),
-        "graph.nt": to_ntriples(graph),
-        "graph.jsonld": to_jsonld(graph, base),
+        "graph.ttl": to_turtle(graph, base, index),
+        "graph.nt": ntriples,
+        "graph.jsonld": to_jsonld(graph, base, index),
         "context.jsonld": _json(jsonld_context(base)),
         "schema-org.jsonld": _json(schema_org_jsonld(graph, base=base)),
         "ontology.ttl": ontology_text(),

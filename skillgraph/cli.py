@@ -221,20 +221,56 @@ def query(
     "--memory-limit", type=click.IntRange(min=0), default=2048, show_default=True,
     help="MB of memory per query worker (0: no limit); a query needing more fails (500).",
 )
+@click.option(
+    "--max-body", "max_body_kb", type=click.IntRange(min=1), default=1024, show_default=True,
+    help="KB a request body (or query string) may have; more is refused (413 / 414).",
+)
+@click.option(
+    "--data", "data_specs", multiple=True, metavar="FILE[=GRAPH_IRI]",
+    help="Also load an RDF file (.nt, .ttl, .nq, .trig, …) for the endpoint only, into the "
+    "named graph GRAPH_IRI or, without it, the default graph. Repeatable.",
+)
 @click.option("--base", default=None, help="Base of data IRIs [default: the one the build used].")
 def serve(
     host: str, port: int, build_dir: Path, timeout: float, max_results: int, workers: int,
-    memory_limit: int, base: str | None,
+    memory_limit: int, max_body_kb: int, data_specs: tuple[str, ...], base: str | None,
 ) -> None:
     """Serve the build: SPARQL endpoint (/sparql), linked-data pages (/id/…), dumps, VoID."""
+    import re
+
+    import pyoxigraph as ox
+
     from .server.app import ServerConfig
     from .server.app import serve as run_server
+    from .server.worker import DataFile
 
     if base is not None and not base.endswith(("/", "#")):
         raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
     if not (build_dir / "graph.nt").is_file():
         _fail(f"{build_dir / 'graph.nt'} not found: run `skillgraph build` or pass --build DIR")
-    config = ServerConfig(build_dir, base, timeout, max_results, workers, memory_limit)
+    data = []
+    for spec in data_specs:
+        # FILE=GRAPH splits at the first "=" followed by an IRI scheme (paths may hold "=")
+        m = re.match(r"^(.+?)=([A-Za-z][A-Za-z0-9+.\-]*:.*)$", spec)
+        path, graph = (Path(m.group(1)), m.group(2)) if m else (Path(spec), None)
+        if not path.is_file():
+            raise click.BadParameter(f"{path}: no such file", param_hint="--data")
+        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
+        if fmt is None:
+            raise click.BadParameter(f"{path}: unknown RDF format", param_hint="--data")
+        if graph is not None and fmt.supports_datasets:
+            raise click.BadParameter(f"{path} names its own graphs: no =GRAPH", param_hint="--data")
+        try:
+            if graph is not None:
+                ox.NamedNode(graph)
+            for _ in ox.parse(path=path, format=fmt):  # syntax errors here, not in workers
+                pass
+        except (SyntaxError, ValueError) as exc:
+            raise click.BadParameter(f"{spec}: {exc}", param_hint="--data") from None
+        data.append(DataFile(path.resolve(), graph))
+    config = ServerConfig(
+        build_dir, base, timeout, max_results, workers, memory_limit, tuple(data), max_body_kb
+    )
     try:
         run_server(config, host=host, port=port, announce=lambda url: click.echo(url))
     except OSError as exc:

@@ -117,6 +117,11 @@ class _View:
         self.base = base
         self.own: dict[URIRef, dict[str, list[URIRef]]] = defaultdict(lambda: defaultdict(list))
         self.owner: dict[URIRef, URIRef] = {}
+        # sort keys are asked for again and again (every credential sorts its requirements):
+        # computed once per node; the graph does not change while the view exists
+        self._kinds: dict[URIRef, str] = {}
+        self._level_keys: dict[URIRef, tuple[str, int, str]] = {}
+        self._requirement_keys: dict[URIRef, tuple] = {}
         for tl in graph.subjects(RDF.type, V.TradeLevel):
             for fn in graph.objects(tl, V.hasFunction):
                 for wc in graph.objects(fn, V.hasWorkContent):
@@ -127,7 +132,12 @@ class _View:
 
     # keys ------------------------------------------------------------------------------
     def kind(self, req: URIRef) -> str:
-        return next(k for k, (_, cls) in COLUMNS.items() if (req, RDF.type, cls) in self.g)
+        found = self._kinds.get(req)
+        if found is None:
+            found = self._kinds[req] = next(
+                k for k, (_, cls) in COLUMNS.items() if (req, RDF.type, cls) in self.g
+            )
+        return found
 
     def rank(self, tl: URIRef) -> int:
         level = self.g.value(tl, V.level)
@@ -135,15 +145,23 @@ class _View:
 
     def level_key(self, tl: URIRef) -> tuple[str, int, str]:
         """Common level first, then trades by IRI; within each, the lowest level first."""
-        trade = self.g.value(tl, V.trade)
-        return (str(trade) if trade is not None else "", -self.rank(tl), str(tl))
+        found = self._level_keys.get(tl)
+        if found is None:
+            trade = self.g.value(tl, V.trade)
+            found = (str(trade) if trade is not None else "", -self.rank(tl), str(tl))
+            self._level_keys[tl] = found
+        return found
 
     def requirement_key(self, req: URIRef) -> tuple:
         """By owning trade level (as :meth:`level_key`), column, then code in numeric order."""
-        owner = self.owner.get(req)
-        owner_key = self.level_key(owner) if owner is not None else ("", 0, "")
-        code = _code_key(str(self.g.value(req, SKOS.notation)))
-        return (owner_key, list(COLUMNS).index(self.kind(req)), code, str(req))
+        found = self._requirement_keys.get(req)
+        if found is None:
+            owner = self.owner.get(req)
+            owner_key = self.level_key(owner) if owner is not None else ("", 0, "")
+            code = _code_key(str(self.g.value(req, SKOS.notation)))
+            found = (owner_key, list(COLUMNS).index(self.kind(req)), code, str(req))
+            self._requirement_keys[req] = found
+        return found
 
     # nodes -----------------------------------------------------------------------------
     def occupation(self, occ: URIRef, alignments: Graph) -> Json:

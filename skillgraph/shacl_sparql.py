@@ -102,10 +102,13 @@ def _prefixes(shapes: Graph, constraint: Node) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_sparql_constraints(data: Graph, constraints: list[SparqlConstraint]) -> list[Result]:
+def run_sparql_constraints(
+    data: Graph, constraints: list[SparqlConstraint], *, store: ox.Store | None = None
+) -> list[Result]:
+    """Every result of ``constraints`` on ``data`` (``store``: one holding exactly ``data``)."""
     if not constraints:
         return []
-    store = store_from_graph(data)
+    store = store_from_graph(data) if store is None else store
     out: list[Result] = []
     for c in constraints:
         targets = _targets(store, c)

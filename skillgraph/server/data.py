@@ -95,7 +95,12 @@ class LinkedData:
 
     # --- lookups ----------------------------------------------------------------
     def exists(self, iri: str) -> bool:
-        node = ox.NamedNode(iri)
+        """Whether the IRI is the subject of a triple; False for a string that is not an
+        IRI at all (``/id/a b``, ``/id/%00``: a client's typo is a 404, not an error)."""
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return False
         return next(iter(self.store.quads_for_pattern(node, None, None)), None) is not None
 
     def objects(self, iri: str, pred: ox.NamedNode) -> list[Term]:

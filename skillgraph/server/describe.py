@@ -7,6 +7,7 @@ served at.  A static site may not know its URL: then the IRIs are written relati
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,9 +165,18 @@ def void_triples(ld: LinkedData, where: Where) -> list[ox.Triple]:
 
 
 def service_triples(
-    ld: LinkedData, endpoint: str, *, timeout: float, max_results: int
+    ld: LinkedData,
+    endpoint: str,
+    *,
+    timeout: float,
+    max_results: int,
+    named_graphs: Sequence[str] = (),
 ) -> list[ox.Triple]:
-    """SPARQL 1.1 Service Description of the endpoint (a bare GET /sparql)."""
+    """SPARQL 1.1 Service Description of the endpoint (a bare GET /sparql).
+
+    ``named_graphs``: the graphs loaded with ``serve --data FILE=GRAPH``, listed as the
+    default dataset's ``sd:namedGraph`` so that a client knows what it may name.
+    """
     s = _n(endpoint)
     t: list[ox.Triple] = []
 
@@ -193,8 +203,12 @@ def service_triples(
         _lit(
             f"Read-only SPARQL 1.1 endpoint of skillgraph. Queries stop after {timeout:g} s "
             f"(504); answers are cut to {max_results} rows or triples (header "
-            "X-Results-Truncated). All data (and the ontology) is in the default graph; "
-            "there are no named graphs.",
+            "X-Results-Truncated). All data (and the ontology) is in the default graph"
+            + (
+                "; the named graphs are listed below."
+                if named_graphs
+                else "; there are no named graphs."
+            ),
             lang="en",
         ),
     )
@@ -205,6 +219,11 @@ def service_triples(
     add(dataset, SD + "defaultGraph", graph)
     add(graph, RDF_TYPE.value, _n(SD + "Graph"))
     add(graph, VOID + "triples", _lit(len(ld.store), XSD + "integer"))
+    for i, name in enumerate(sorted(set(named_graphs))):
+        named = ox.BlankNode(f"namedGraph{i}")
+        add(dataset, SD + "namedGraph", named)
+        add(named, RDF_TYPE.value, _n(SD + "NamedGraph"))
+        add(named, SD + "name", _n(name))
     return t
 
 

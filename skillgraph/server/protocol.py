@@ -90,3 +90,47 @@ def uses_service(text: str) -> bool:
     False
     """
     return bool(_SERVICE.search(_LEXICAL.sub(" ", text)))
+
+
+MAX_DEPTH = 256
+MAX_OPERATORS = 5_000
+_OPERATOR = re.compile(
+    r"[+*/|!=<>^-]|&&|(?<![\w?$:])(?:UNION|OPTIONAL|MINUS|FILTER|BIND|GRAPH)(?![\w:-])",
+    re.I,
+)
+
+
+def complexity_error(
+    text: str, *, max_depth: int = MAX_DEPTH, max_operators: int = MAX_OPERATORS
+) -> str | None:
+    """Why a query is too deeply nested or too long a chain for the engine, or None.
+
+    Oxigraph parses and evaluates recursively: ~2,500 nested groups, or a chain of a
+    few thousand ``BIND``/``MINUS``/``UNION``/``+``, overflow an 8 MB stack and kill the
+    process (SIGSEGV) instead of raising an error.  Workers run queries on a 64 MB stack,
+    which holds 10,000 of each (measured); these limits (outside strings, IRIs and
+    comments) stay well below that, so such a query gets a 400, not a crashed worker.
+
+    >>> complexity_error("SELECT * { ?s ?p ?o FILTER(?o > 1) }") is None
+    True
+    >>> complexity_error("ASK " + "{" * 300 + "}" * 300)
+    'the query nests 300 levels deep; the limit is 256'
+    """
+    code = _LEXICAL.sub(" ", text)
+    depth = deepest = 0
+    for ch in code:
+        if ch in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "})]":
+            depth -= 1
+    if deepest > max_depth:
+        return f"the query nests {deepest} levels deep; the limit is {max_depth}"
+    operators = sum(1 for _ in _OPERATOR.finditer(code))
+    if operators > max_operators:
+        return (
+            f"the query chains {operators} operators (+ - * / | ! = < > && UNION OPTIONAL "
+            f"MINUS FILTER BIND GRAPH); the limit is {max_operators} (bind long lists of "
+            "values with VALUES instead)"
+        )
+    return None

@@ -1,13 +1,18 @@
 """The SPARQL 1.1 Protocol endpoint (``/sparql``) and the query page (``/query``).
 
 - GET ``?query=``, POST form (``query=``), POST ``application/sparql-query``.
-- ``default-graph-uri`` / ``named-graph-uri`` are applied as the protocol says; all data
-  (and the ontology) is in the default graph and there are no named graphs, so naming a
-  graph selects an empty one.  Leave them out.
+- ``default-graph-uri`` / ``named-graph-uri`` make the query's dataset (protocol §2.1.4):
+  when either is given, the default graph is the merge of the ``default-graph-uri``
+  graphs (none: empty) and the named graphs are the ``named-graph-uri`` ones (none:
+  none), replacing the query's own FROM / FROM NAMED.  The build (and the ontology) is
+  the store's default graph, which has no IRI; named graphs exist only as loaded with
+  ``serve --data FILE=GRAPH``.  Relative IRIs in a query resolve against the endpoint URL.
 - Output by ``format=`` (json, xml, csv, tsv for SELECT/ASK; ttl, nt, jsonld for
   CONSTRUCT/DESCRIBE), else by Accept; 406 when the query form has no acceptable format.
 - Read-only: ``update=``, ``application/sparql-update`` and an update sent as a query are
-  refused with 403.  A malformed query gets 400 with the parser's message.
+  refused with 403.  A malformed query gets 400 with the parser's message; so do bytes
+  that are not UTF-8 (another ``charset`` is 415) and a query nested or chained past
+  what the engine's recursion holds (:func:`~skillgraph.server.protocol.complexity_error`).
 - A bare GET gives browsers the query page and other clients the Service Description.
 """
 
@@ -16,13 +21,14 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 import anyio.to_thread
+import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from ..conneg import FORMAT_KEYS, GRAPH, PAGE, RESULTS, lookup, negotiate, offered
 from ..describe import serialize_description, service_triples
 from ..pages import query_context
-from ..protocol import query_form, uses_service
+from ..protocol import complexity_error, query_form, uses_service
 from .base import html, site
 
 READ_ONLY = (
@@ -33,6 +39,24 @@ READ_ONLY = (
 
 def _error(status: int, message: str) -> Response:
     return PlainTextResponse(message.rstrip() + "\n", status_code=status)
+
+
+def _charset(content_type: str) -> str | None:
+    """The ``charset`` parameter of a Content-Type header, lower-cased, if any."""
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
+
+
+def _form(data: bytes) -> list[tuple[str, str]]:
+    """``application/x-www-form-urlencoded`` pairs; UnicodeDecodeError unless UTF-8.
+
+    ``parse_qsl`` would put U+FFFD in place of bad percent-escaped bytes, and the query
+    the engine saw would not be the one sent.
+    """
+    return parse_qsl(data.decode("utf-8"), keep_blank_values=True, errors="strict")
 
 
 def query_page(request: Request, here: str = "query.html") -> Response:
@@ -63,7 +87,11 @@ def service_description(request: Request) -> Response:
         return query_page(request, here="sparql")
     endpoint = str(request.url.replace(query="", fragment=""))
     triples = service_triples(
-        s.ld, endpoint, timeout=s.config.timeout, max_results=s.config.max_results
+        s.ld,
+        endpoint,
+        timeout=s.config.timeout,
+        max_results=s.config.max_results,
+        named_graphs=[d.graph for d in s.config.data if d.graph],
     )
     body = serialize_description(triples, fmt.key)
     return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
@@ -72,18 +100,31 @@ def service_description(request: Request) -> Response:
 async def endpoint(request: Request) -> Response:
     """SPARQL 1.1 Protocol: parse the request, negotiate, run the query in a worker."""
     s = site(request)
-    params = list(request.query_params.multi_items())
+    try:
+        params = _form(request.scope.get("query_string", b""))
+    except UnicodeDecodeError:
+        return _error(400, "400 Bad Request: the query string is not UTF-8")
     direct: str | None = None
     if request.method == "POST":
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        content_type = request.headers.get("content-type", "")
+        ctype = content_type.split(";")[0].strip().lower()
+        charset = _charset(content_type)
+        if ctype == "application/sparql-query" and charset not in (None, "utf-8", "utf8"):
+            return _error(
+                415,
+                f"415 Unsupported Media Type: charset={charset}; send the query in UTF-8",
+            )
         body = await request.body()
         if ctype == "application/x-www-form-urlencoded":
             try:
-                params += parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+                params += _form(body)
             except UnicodeDecodeError:
                 return _error(400, "400 Bad Request: the form is not UTF-8")
         elif ctype == "application/sparql-query":
-            direct = body.decode("utf-8", errors="replace")
+            try:
+                direct = body.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return _error(400, f"400 Bad Request: the query is not UTF-8 ({exc})")
         elif ctype == "application/sparql-update":
             return _error(403, READ_ONLY)
         else:
@@ -116,6 +157,9 @@ async def endpoint(request: Request) -> Response:
     form = query_form(text)
     if form == "update":
         return _error(403, READ_ONLY)
+    too_complex = complexity_error(text)
+    if too_complex:
+        return _error(400, f"400 Bad Request: {too_complex}")
     if uses_service(text):
         return _error(
             403,
@@ -154,6 +198,7 @@ async def endpoint(request: Request) -> Response:
         "max_results": s.config.max_results,
         "default_graph": [v for k, v in params if k == "default-graph-uri" and v],
         "named_graphs": [v for k, v in params if k == "named-graph-uri" and v],
+        "base_iri": _base_iri(request),
         "not_acceptable": not_acceptable,
     }
     answer = await anyio.to_thread.run_sync(s.pool.run, job)
@@ -161,3 +206,14 @@ async def endpoint(request: Request) -> Response:
     return Response(
         answer.body, status_code=answer.status, headers=headers, media_type=answer.content_type
     )
+
+
+def _base_iri(request: Request) -> str | None:
+    """The endpoint's URL, against which relative IRIs in a query resolve (protocol
+    §2.1: "the service MAY use its endpoint URL"); None if it is not a valid IRI."""
+    url = str(request.url.replace(query="", fragment=""))
+    try:
+        ox.NamedNode(url)
+    except ValueError:
+        return None
+    return url

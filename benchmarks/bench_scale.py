@@ -1,0 +1,171 @@
+"""Scale: synthetic corpora of N standards on the embedded store (pyoxigraph).
+
+Corpus of N = the built graph.nt written N times to one N-Triples file, streaming, copy #1
+as built and copy k ≥ 2 with its IRIs and codes rewritten: the occupation code 4-09-07-04
+becomes 9-99-99-kkk everywhere (occupation, trades, levels, requirements, findings,
+standard, notation) and competencies move under ``…/id/competency/9-99-99-kkk/`` (each
+standard its own; identical wording across real standards is the exception).  The five
+national skill levels and the education levels stay shared, as in a real multi-standard
+graph.  Rewriting the dump's text instead of re-running the parser per copy gives the same
+graph shape and takes seconds, not hours.
+
+Each size runs in a fresh process (clean memory figures): write the corpus, then
+``bulk_load`` it (+ the ontology) into an in-memory ``Store()`` (N ≤ 100) or an on-disk
+``Store(path)`` (N > 100, DESIGN §7); report load time, resident memory (current and peak),
+the on-disk size, and the latency of every catalog query: anchored ones with parameters
+pointing into copy #1, and the whole-graph ones (overview-counts, search, findings), which
+grow with N by design.  Queries run 3 warm-up times (fewer if slow) and then up to
+``runs`` times within a time budget per query (at least 3 runs).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from common import Timer, dir_size_mb, median, rss_mb, run_child, say
+
+CODE = b"4-09-07-04"
+COMPETENCY = b"/id/competency/"
+WHOLE_GRAPH = ("overview-counts", "search", "findings")
+DISK_ABOVE = 100  # sizes above this use an on-disk store
+
+
+def copy_code(k: int) -> bytes:
+    return f"9-99-99-{k:03d}".encode()
+
+
+def write_corpus(build_dir: Path, n: int, path: Path) -> dict[str, Any]:
+    """Stream N copies of graph.nt into ``path``; bytes and seconds."""
+    text = (build_dir / "graph.nt").read_bytes()
+    t = Timer()
+    with path.open("wb") as out:
+        out.write(text)
+        for k in range(2, n + 1):
+            code = copy_code(k)
+            out.write(text.replace(CODE, code).replace(COMPETENCY, COMPETENCY + code + b"/"))
+    return {"seconds": round(t.wall, 2), "mb": round(path.stat().st_size / 2**20, 1)}
+
+
+def child(n: int, build_dir: Path, work: Path, runs: int, budget_s: float) -> dict[str, Any]:
+    import pyoxigraph as ox
+    from bench_queries import bound_catalog, time_oxigraph
+    from catalog_latency import realistic_params  # noqa: F401  (imports done before "before")
+
+    from skillgraph.build import ontology_text
+    from skillgraph.catalog import catalog  # noqa: F401
+    from skillgraph.params import bind  # noqa: F401
+
+    before = rss_mb()
+    corpus = work / f"corpus-{n}.nt"
+    gen = write_corpus(build_dir, n, corpus)
+    say(f"  x{n}: corpus {gen['mb']:.0f} MB written in {gen['seconds']:.1f} s")
+    on_disk = n > DISK_ABOVE
+    store_dir = work / f"store-{n}"
+    t = Timer()
+    store = ox.Store(str(store_dir)) if on_disk else ox.Store()
+    store.bulk_load(path=str(corpus), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(input=ontology_text(), format=ox.RdfFormat.TURTLE)
+    load = {"wall_s": round(t.wall, 2), "cpu_s": round(t.cpu, 2)}
+    corpus.unlink()
+    t = Timer()
+    triples = len(store)
+    count_s = t.wall
+    memory = rss_mb()
+    say(f"  x{n}: {triples:,} triples loaded in {load['wall_s']:.1f} s; "
+        f"RSS {memory['rss_mb']:.0f} MB (peak {memory['peak_rss_mb']:.0f} MB)")
+    texts, skipped = bound_catalog(store)
+    queries = {}
+    for name, text in texts.items():
+        if name.startswith("curriculum-"):
+            continue
+        queries[name] = r = time_oxigraph(store, text, runs, budget_s)
+        r["kind"] = "whole-graph" if name in WHOLE_GRAPH else "anchored"
+        say(f"  x{n}: {name:22} median {r['median_ms']:9.2f} ms  p95 {r['p95_ms']:9.2f} ms"
+            f"  runs {r['runs']}  rows {r['rows']}")
+    out = {
+        "size": n,
+        "store": "on-disk Store(path)" if on_disk else "in-memory Store()",
+        "triples": triples,
+        "corpus": gen,
+        "load": load,
+        "count_s": round(count_s, 3),
+        "rss_before_mb": before["rss_mb"],
+        "rss_after_load_mb": memory["rss_mb"],
+        "store_memory_mb": round(memory["rss_mb"] - before["rss_mb"], 1),
+        "peak_rss_mb": rss_mb()["peak_rss_mb"],
+        "disk_mb": dir_size_mb(store_dir) if on_disk else None,
+        "skipped": skipped,
+        "queries": queries,
+    }
+    del store
+    shutil.rmtree(store_dir, ignore_errors=True)
+    return out
+
+
+def measure(build_dir: Path, work: Path, sizes: list[int], runs: int, budget_s: float,
+            timeout_per_size_s: float) -> dict[str, Any]:
+    results: list[dict[str, Any]] = []
+    for n in sizes:
+        t = time.perf_counter()
+        try:
+            answer, _ = run_child(
+                [str(Path(__file__)), "--child", str(n), str(build_dir), str(work), str(runs),
+                 str(budget_s)],
+                timeout=timeout_per_size_s)
+        except (TimeoutError, RuntimeError) as exc:
+            say(f"  x{n}: {exc}")
+            results.append({"size": n, "error": str(exc)[:2000]})
+            continue
+        finally:
+            for leftover in (work / f"corpus-{n}.nt", work / f"store-{n}"):
+                if leftover.is_dir():
+                    shutil.rmtree(leftover, ignore_errors=True)
+                elif leftover.exists():
+                    leftover.unlink()
+        answer["child_wall_s"] = round(time.perf_counter() - t, 1)
+        results.append(answer)
+    return {
+        "what": "synthetic corpora of N standards (IRIs of the built dump rewritten per copy)",
+        "sizes": results,
+        "growth": growth(results),
+    }
+
+
+def growth(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per consecutive pair of sizes: size ratio and the ratio of each cost (≤ the size
+    ratio = growing no faster than linearly)."""
+    ok = [r for r in results if "error" not in r]
+    out = []
+    for a, b in itertools.pairwise(ok):
+        factor = b["size"] / a["size"]
+        queries = {
+            name: round(b["queries"][name]["median_ms"] / max(a["queries"][name]["median_ms"],
+                                                               1e-3), 2)
+            for name in a["queries"] if name in b["queries"]
+        }
+        anchored = [v for k, v in queries.items() if a["queries"][k]["kind"] == "anchored"]
+        out.append({
+            "from": a["size"],
+            "to": b["size"],
+            "size_factor": factor,
+            "load_time": round(b["load"]["wall_s"] / max(a["load"]["wall_s"], 1e-3), 2),
+            "store_memory": round(b["store_memory_mb"] / max(a["store_memory_mb"], 1e-3), 2),
+            "triples": round(b["triples"] / a["triples"], 2),
+            "query_median": queries,
+            "anchored_median_of_factors": round(median(anchored), 2) if anchored else None,
+        })
+    return out
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 7 and sys.argv[1] == "--child":
+        n, build_dir, work, runs, budget = sys.argv[2:]
+        print(json.dumps(child(int(n), Path(build_dir), Path(work), int(runs), float(budget))))
+    else:
+        sys.exit("run through benchmarks/run.py")

@@ -1,0 +1,170 @@
+"""Markdown tables from benchmarks/results/*.json (the tables of benchmarks/README.md).
+
+    python benchmarks/report.py [DIR]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import RESULTS, median
+
+QUERY_TARGET_1X_MS = 20
+QUERY_TARGET_100X_MS = 200
+
+
+def _load(directory: Path, name: str) -> dict[str, Any] | None:
+    path = directory / f"{name}.json"
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _ms(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
+def _context(doc: dict[str, Any]) -> str:
+    m = doc["machine"]
+    return (f"_{doc['date'][:10]}, {m['cpus']} × {m['cpu']}, load average "
+            f"{m['load_average'][0]} → {m['load_average_end'][0]} (1 min), git "
+            f"{doc['versions'].get('git')}_")
+
+
+def build_table(doc: dict[str, Any]) -> str:
+    lines = ["| stage | median wall s | median CPU s |", "|---|---:|---:|"]
+    for name, s in doc["stages"].items():
+        lines.append(f"| {name} | {s['median_wall_s']:.3f} | {s['median_cpu_s']:.3f} |")
+    b, c = doc["build_call"], doc["cli_end_to_end"]
+    lines.append(f"| **build() total** | **{b['median_wall_s']:.2f}** | "
+                 f"{b['median_cpu_s']:.2f} |")
+    lines.append(f"| **`skillgraph build` end to end** (process start → files written) | "
+                 f"**{c['median_wall_s']:.2f}** | {c['median_cpu_s']:.2f} |")
+    eq = doc.get("equivalence", {})
+    fuzz = eq.get("shacl_core_on_broken_copies", {})
+    lines.append("")
+    lines.append(
+        f"{doc['runs']} runs; peak RSS {c['median_peak_rss_mb']:.0f} MB (CLI); "
+        f"{doc['triples']:,} triples, {doc['violations']} violations, {doc['warnings']} "
+        f"warnings. Fast paths: Turtle identical {eq.get('turtle_identical')}, JSON-LD "
+        f"identical {eq.get('jsonld_identical')}, quick SHACL check agrees with pyshacl "
+        f"{eq.get('shacl_core_on_standard', {}).get('agree')} (standard) and on "
+        f"{fuzz.get('cases', 0) - fuzz.get('missed', 0)}/{fuzz.get('cases', 0)} broken "
+        f"copies. {_context(doc)}")
+    return "\n".join(lines)
+
+
+def queries_table(doc: dict[str, Any], scale: dict[str, Any] | None) -> str:
+    at100 = {}
+    if scale:
+        for s in scale["sizes"]:
+            if s.get("size") == 100 and "queries" in s:
+                at100 = s["queries"]
+    lines = ["| query | pyoxigraph 1× median ms | p95 ms | rdflib 1× median ms | rdflib ÷ "
+             "pyoxigraph | pyoxigraph 100× median ms | rows |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, q in doc["queries"].items():
+        ox, rl = q["pyoxigraph"], q["rdflib"]
+        if "median_ms" in rl:
+            rl_text, ratio = _ms(rl["median_ms"]), f"{q['rdflib_over_pyoxigraph']:.0f}×"
+        elif "timeout_s" in rl:
+            rl_text, ratio = f"> {rl['timeout_s'] * 1000:.0f} (stopped)", "—"
+        else:
+            rl_text, ratio = "error", "—"
+        big = at100.get(name, {}).get("median_ms")
+        flag = " ⚠" if ox["median_ms"] > QUERY_TARGET_1X_MS or (
+            big is not None and big > QUERY_TARGET_100X_MS) else ""
+        lines.append(f"| `{name}`{flag} | {_ms(ox['median_ms'])} | {_ms(ox['p95_ms'])} | "
+                     f"{rl_text} | {ratio} | {_ms(big)} | {ox['rows']} |")
+    lines.append("")
+    lines.append(f"⚠ = over {QUERY_TARGET_1X_MS} ms at 1× or {QUERY_TARGET_100X_MS} ms at 100×. "
+                 f"{_context(doc)}")
+    return "\n".join(lines)
+
+
+def endpoint_table(doc: dict[str, Any]) -> str:
+    engines = doc["engines"]
+    ours = engines["skillgraph"].get("levels", [])
+    theirs = engines.get("virtuoso", {}).get("levels", [])
+    lines = ["| clients | ours req/s | p50 ms | p99 ms | errors | Virtuoso req/s | p50 ms | "
+             "p99 ms | errors | ours ÷ Virtuoso (req/s) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for i, o in enumerate(ours):
+        v = theirs[i] if i < len(theirs) else None
+        ratio = f"{o['throughput_rps'] / v['throughput_rps']:.2f}" if v else "—"
+        vt = (f"{v['throughput_rps']:.0f} | {_ms(v['median_ms'])} | {_ms(v['p99_ms'])} | "
+              f"{v['errors']}") if v else "— | — | — | —"
+        lines.append(f"| {o['clients']} | {o['throughput_rps']:.0f} | {_ms(o['median_ms'])} | "
+                     f"{_ms(o['p99_ms'])} | {o['errors']} | {vt} | {ratio} |")
+    lines.append("")
+    note = (f"Mix: {len(doc['mix'])} catalog queries, round robin; {doc['phase_seconds']:.0f} s "
+            f"per level after {doc['warmup_seconds']:.0f} s warm-up.")
+    if doc.get("virtuoso_skipped"):
+        note += f" Virtuoso skipped: {doc['virtuoso_skipped']}."
+    if doc.get("excluded_from_mix"):
+        note += f" Not in the mix: {', '.join(doc['excluded_from_mix'])}."
+    lines.append(f"{note} {_context(doc)}")
+    return "\n".join(lines)
+
+
+def scale_table(doc: dict[str, Any]) -> str:
+    lines = ["| standards | triples | store | load s | store RSS MB | peak RSS MB | disk MB | "
+             "anchored queries, median of medians ms | slowest anchored ms | overview-counts ms"
+             " | search ms |",
+             "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for s in doc["sizes"]:
+        if "error" in s:
+            lines.append(f"| {s['size']} | error: {s['error'][:80]} |||||||||")
+            continue
+        anchored = {k: v["median_ms"] for k, v in s["queries"].items()
+                    if v["kind"] == "anchored"}
+        slowest = max(anchored.items(), key=lambda kv: kv[1]) if anchored else ("", None)
+        q = s["queries"]
+        disk = "—" if s["disk_mb"] is None else f"{s['disk_mb']:.0f}"
+        lines.append(
+            f"| {s['size']} | {s['triples']:,} | {s['store'].split()[0]} | "
+            f"{s['load']['wall_s']:.1f} | {s['store_memory_mb']:.0f} | {s['peak_rss_mb']:.0f} | "
+            f"{disk} | "
+            f"{_ms(median(anchored.values()))} | {_ms(slowest[1])} (`{slowest[0]}`) | "
+            f"{_ms(q.get('overview-counts', {}).get('median_ms'))} | "
+            f"{_ms(q.get('search', {}).get('median_ms'))} |")
+    if doc.get("growth"):
+        lines += ["", "| from → to | size × | load time × | store memory × | anchored query "
+                  "× (median) | worst query × |", "|---|---:|---:|---:|---:|---:|"]
+        for g in doc["growth"]:
+            worst = max(g["query_median"].items(), key=lambda kv: kv[1])
+            lines.append(f"| {g['from']} → {g['to']} | {g['size_factor']:.0f} | "
+                         f"{g['load_time']:.1f} | {g['store_memory']:.1f} | "
+                         f"{g['anchored_median_of_factors']} | {worst[1]:.1f} (`{worst[0]}`) |")
+    lines.append("")
+    lines.append(_context(doc))
+    return "\n".join(lines)
+
+
+def markdown(directory: Path = RESULTS) -> str:
+    parts = []
+    build = _load(directory, "build")
+    if build:
+        parts += ["### Build (`skillgraph build`, this standard)", "", build_table(build), ""]
+    queries, scale = _load(directory, "queries"), _load(directory, "scale")
+    if queries:
+        parts += ["### Catalog queries: embedded pyoxigraph vs rdflib", "",
+                  queries_table(queries, scale), ""]
+    endpoint = _load(directory, "endpoint")
+    if endpoint:
+        parts += ["### SPARQL endpoint: `skillgraph serve` vs Virtuoso", "",
+                  endpoint_table(endpoint), ""]
+    if scale:
+        parts += ["### Scale: N standards in one store", "", scale_table(scale), ""]
+    return "\n".join(parts) if parts else f"(no results in {directory})"
+
+
+if __name__ == "__main__":
+    print(markdown(Path(sys.argv[1]) if len(sys.argv) > 1 else RESULTS))

@@ -1,0 +1,95 @@
+"""CI smoke test of the benchmarks: `benchmarks/run.py --quick` at 1× and 10× runs to the
+end and writes well-formed result files.  No timing is asserted (CI machines differ); what
+is asserted is that every part ran, that the figures are there, that the build's fast paths
+matched the reference output and that no endpoint request failed."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PARTS = ("build", "queries", "endpoint", "scale")
+VIRTUOSO = shutil.which("virtuoso-t") is not None
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("bench")
+    cmd = [sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--sizes", "1,10",
+           "--out", str(tmp / "results"), "--work", str(tmp)]
+    if not VIRTUOSO:
+        cmd.append("--no-virtuoso")
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, cwd=REPO)
+    assert done.returncode == 0, done.stderr[-5000:]
+    assert "### Build" in done.stdout  # the summary tables were printed
+    out = {}
+    for name in PARTS:
+        doc = json.loads((tmp / "results" / f"{name}.json").read_text(encoding="utf-8"))
+        assert doc["benchmark"] == name
+        assert doc["date"] and doc["command"].startswith("python benchmarks/run.py")
+        assert doc["machine"]["cpus"] >= 1 and len(doc["machine"]["load_average"]) == 3
+        assert len(doc["machine"]["load_average_end"]) == 3
+        assert doc["versions"]["pyoxigraph"] and doc["versions"]["python"]
+        out[name] = doc
+    return out
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, int | float) and math.isfinite(x) and x >= 0
+
+
+def test_build_part(results: dict[str, Any]) -> None:
+    build = results["build"]
+    assert set(build["stages"]) == {"parse", "rdf", "closure", "validation", "serialization"}
+    assert all(_number(s["median_wall_s"]) and _number(s["median_cpu_s"])
+               for s in build["stages"].values())
+    assert _number(build["cli_end_to_end"]["median_wall_s"])
+    assert _number(build["cli_end_to_end"]["median_peak_rss_mb"])
+    assert build["triples"] > 1000 and build["violations"] == 0
+    assert build["equivalence"]["ok"], build["equivalence"]
+
+
+def test_queries_part(results: dict[str, Any]) -> None:
+    queries = results["queries"]["queries"]
+    assert {"requirements", "gap", "overview-counts"} <= set(queries)
+    for q in queries.values():
+        assert _number(q["pyoxigraph"]["median_ms"]) and q["pyoxigraph"]["runs"] >= 3
+        assert {"median_ms", "timeout_s", "error"} & set(q["rdflib"])
+
+
+def test_endpoint_part_for_skillgraph(results: dict[str, Any]) -> None:
+    ours = results["endpoint"]["engines"]["skillgraph"]["levels"]
+    assert [level["clients"] for level in ours] == [1, 8, 32]
+    for level in ours:
+        assert level["errors"] == 0, level["error_kinds"]
+        assert level["ok"] > 0 and _number(level["throughput_rps"]) and _number(level["p99_ms"])
+
+
+@pytest.mark.skipif(not VIRTUOSO, reason="virtuoso-opensource not installed "
+                    "(apt-get install virtuoso-opensource): Virtuoso part not run")
+def test_endpoint_part_for_virtuoso(results: dict[str, Any]) -> None:
+    endpoint = results["endpoint"]
+    theirs = endpoint["engines"]["virtuoso"]["levels"]
+    assert [level["clients"] for level in theirs] == [1, 8, 32]
+    assert all(level["errors"] == 0 for level in theirs)
+    assert [r["clients"] for r in endpoint["ratios"]] == [1, 8, 32]
+    assert all(_number(r["throughput_ours_over_virtuoso"]) for r in endpoint["ratios"])
+
+
+def test_scale_part(results: dict[str, Any]) -> None:
+    scale = results["scale"]
+    sizes = scale["sizes"]
+    assert [s["size"] for s in sizes] == [1, 10]
+    assert sizes[1]["triples"] > 9 * sizes[0]["triples"]
+    for s in sizes:
+        assert _number(s["load"]["wall_s"]) and _number(s["peak_rss_mb"])
+        assert s["queries"]["requirements"]["rows"] == sizes[0]["queries"]["requirements"]["rows"]
+    assert scale["growth"][0]["size_factor"] == 10
