@@ -109,16 +109,9 @@ def load_store(build_dir: Path, data: Sequence[DataFile] = ()) -> Any:
     each extra data file into its named graph (or the default graph)."""
     import pyoxigraph as ox
 
-    store = ox.Store()
-    store.bulk_load(path=str(build_dir / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
-    onto = build_dir / "ontology.ttl"
-    if onto.is_file():
-        store.bulk_load(path=str(onto), format=ox.RdfFormat.TURTLE)
-    else:
-        from importlib import resources
+    from skillgraph.store import store_from_build
 
-        text = (resources.files("skillgraph.ontology") / "skillgraph.ttl").read_bytes()
-        store.bulk_load(input=text, format=ox.RdfFormat.TURTLE)
+    store = store_from_build(build_dir)
     for extra in data:
         fmt = ox.RdfFormat.from_extension(extra.path.suffix.lstrip("."))
         if fmt is None:
