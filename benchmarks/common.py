@@ -7,11 +7,13 @@ import json
 import os
 import platform
 import resource
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -186,22 +188,50 @@ def write_result(out_dir: Path, name: str, payload: dict[str, Any], started: dic
 
 def run_child(args: list[str], *, timeout: float, env: dict[str, str] | None = None
               ) -> tuple[dict[str, Any], float]:
-    """Run ``python ARGS``, which prints one JSON object on its last stdout line (and its
-    progress on stderr); returns that object and the wall seconds the child took."""
+    """Run ``python ARGS``, which prints one JSON object on its last stdout line (its
+    progress goes to our stderr); returns that object and the wall seconds it took."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
+    proc = subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, text=True,
+                            env=env, cwd=REPO)
     try:
-        out, err = proc.communicate(timeout=timeout)
+        out, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
         raise TimeoutError(f"{' '.join(args[:2])}: no answer after {timeout:.0f} s") from None
     wall = time.perf_counter() - start
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(args[:2])} failed ({proc.returncode}):\n{err[-3000:]}")
+        raise RuntimeError(f"{' '.join(args[:2])} failed (exit {proc.returncode}; its "
+                           "messages are above)")
     lines = [line for line in out.splitlines() if line.strip()]
     return json.loads(lines[-1]), wall
+
+
+def in_fork(fn: Callable[[], dict[str, Any]], timeout: float) -> dict[str, Any]:
+    """``fn()`` in a forked copy of this process (sharing its memory copy-on-write), killed
+    after ``timeout`` seconds: a pyoxigraph query cannot be cancelled otherwise.  Returns
+    fn's JSON-able answer, ``{"timeout_s": timeout}``, or ``{"error": …}``."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: answer through the pipe, never return into the caller's code
+        os.close(read_fd)
+        try:
+            data = json.dumps(fn())
+        except BaseException as exc:  # reported to the parent
+            data = json.dumps({"error": f"{type(exc).__name__}: {exc}"[:500]})
+        with os.fdopen(write_fd, "w") as pipe:
+            pipe.write(data)
+        os._exit(0)
+    os.close(write_fd)
+    deadline = time.monotonic() + timeout
+    with os.fdopen(read_fd, "r") as pipe:
+        if not select.select([pipe], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return {"timeout_s": timeout}
+        data = pipe.read()  # the child writes its whole answer at once, then exits
+    os.waitpid(pid, 0)
+    return json.loads(data) if data else {"error": "the measuring process died"}
 
 
 def run_measured(cmd: list[str], *, timeout: float, cwd: Path | None = None

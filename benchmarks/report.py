@@ -31,6 +31,16 @@ def _ms(value: float | None) -> str:
     return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
 
 
+def _query_ms(r: dict[str, Any] | None) -> str:
+    if not r:
+        return "—"
+    if "median_ms" in r:
+        return _ms(r["median_ms"])
+    if "timeout_s" in r:
+        return f"> {r['timeout_s'] * 1000:.0f} (stopped)"
+    return "error"
+
+
 def _context(doc: dict[str, Any]) -> str:
     m = doc["machine"]
     return (f"_{doc['date'][:10]}, {m['cpus']} × {m['cpu']}, load average "
@@ -78,11 +88,12 @@ def queries_table(doc: dict[str, Any], scale: dict[str, Any] | None) -> str:
             rl_text, ratio = f"> {rl['timeout_s'] * 1000:.0f} (stopped)", "—"
         else:
             rl_text, ratio = "error", "—"
-        big = at100.get(name, {}).get("median_ms")
+        big = at100.get(name)
+        big_ms = big.get("median_ms", float("inf")) if big else None
         flag = " ⚠" if ox["median_ms"] > QUERY_TARGET_1X_MS or (
-            big is not None and big > QUERY_TARGET_100X_MS) else ""
+            big_ms is not None and big_ms > QUERY_TARGET_100X_MS) else ""
         lines.append(f"| `{name}`{flag} | {_ms(ox['median_ms'])} | {_ms(ox['p95_ms'])} | "
-                     f"{rl_text} | {ratio} | {_ms(big)} | {ox['rows']} |")
+                     f"{rl_text} | {ratio} | {_query_ms(big)} | {ox['rows']} |")
     lines.append("")
     lines.append(f"⚠ = over {QUERY_TARGET_1X_MS} ms at 1× or {QUERY_TARGET_100X_MS} ms at 100×. "
                  f"{_context(doc)}")
@@ -121,10 +132,12 @@ def scale_table(doc: dict[str, Any]) -> str:
              "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s in doc["sizes"]:
         if "error" in s:
-            lines.append(f"| {s['size']} | error: {s['error'][:80]} |||||||||")
+            first = s["error"].splitlines()[0][:100] if s["error"] else "?"
+            lines.append(f"| {s['size']} | error: {first} |||||||||")
             continue
         anchored = {k: v["median_ms"] for k, v in s["queries"].items()
-                    if v["kind"] == "anchored"}
+                    if v["kind"] == "anchored" and "median_ms" in v}
+        stopped = [k for k, v in s["queries"].items() if "median_ms" not in v]
         slowest = max(anchored.items(), key=lambda kv: kv[1]) if anchored else ("", None)
         q = s["queries"]
         disk = "—" if s["disk_mb"] is None else f"{s['disk_mb']:.0f}"
@@ -132,14 +145,15 @@ def scale_table(doc: dict[str, Any]) -> str:
             f"| {s['size']} | {s['triples']:,} | {s['store'].split()[0]} | "
             f"{s['load']['wall_s']:.1f} | {s['store_memory_mb']:.0f} | {s['peak_rss_mb']:.0f} | "
             f"{disk} | "
-            f"{_ms(median(anchored.values()))} | {_ms(slowest[1])} (`{slowest[0]}`) | "
-            f"{_ms(q.get('overview-counts', {}).get('median_ms'))} | "
-            f"{_ms(q.get('search', {}).get('median_ms'))} |")
+            f"{_ms(median(anchored.values()))} | {_ms(slowest[1])} (`{slowest[0]}`)"
+            f"{'; stopped: ' + ', '.join(stopped) if stopped else ''} | "
+            f"{_query_ms(q.get('overview-counts'))} | {_query_ms(q.get('search'))} |")
     if doc.get("growth"):
         lines += ["", "| from → to | size × | load time × | store memory × | anchored query "
                   "× (median) | worst query × |", "|---|---:|---:|---:|---:|---:|"]
         for g in doc["growth"]:
-            worst = max(g["query_median"].items(), key=lambda kv: kv[1])
+            known = {k: v for k, v in g["query_median"].items() if v is not None}
+            worst = max(known.items(), key=lambda kv: kv[1]) if known else ("", 0.0)
             lines.append(f"| {g['from']} → {g['to']} | {g['size_factor']:.0f} | "
                          f"{g['load_time']:.1f} | {g['store_memory']:.1f} | "
                          f"{g['anchored_median_of_factors']} | {worst[1]:.1f} (`{worst[0]}`) |")
