@@ -70,8 +70,9 @@ def measure(work: Path, runs: int, timeout: float = 300) -> dict[str, Any]:
         answer, _ = run_child([str(Path(__file__)), "--child", str(work / f"stages-{i}")],
                               timeout=timeout)
         in_process.append(answer)
+        # not from the repository: there ``python -m`` would put it first on sys.path
         cli.append(run_measured([sys.executable, "-m", "skillgraph.cli", "build", "--out",
-                                 str(work / f"cli-{i}")], timeout=timeout))
+                                 str(work / f"cli-{i}")], timeout=timeout, cwd=work))
         say(f"  build run {i + 1}/{runs}: stages {answer['build_wall_s']:.2f} s wall "
             f"({answer['build_cpu_s']:.2f} s CPU), CLI {cli[-1]['wall_s']:.2f} s wall "
             f"({cli[-1]['cpu_s']:.2f} s CPU), peak {cli[-1]['peak_rss_mb']:.0f} MB")
