@@ -28,8 +28,10 @@ Parameters are declared in the query's header, one per line::
   ``default V …``: used when not given (``<IRI>``, ``"string"`` or an integer).
 
 Only the outermost group sees the bound variable: a sub-SELECT or the right side of a
-MINUS is evaluated on its own, so catalog queries use a parameter's variable in the
-outermost group (README "Query catalog" has what was measured on Oxigraph).
+MINUS is evaluated on its own.  A query that needs the values there writes the block
+itself, ``VALUES ?NAME { … }`` (its rows as written are what the query means when an
+optional parameter is not given); ``bind`` then puts the values in that block instead.
+README "Query catalog" has what was measured on Oxigraph.
 """
 
 from __future__ import annotations
@@ -192,9 +194,10 @@ def to_term(param: Param, value: str) -> str:
     return '"' + "".join(_ECHAR.get(c, c) for c in value) + '"'
 
 
-def _tokens(text: str) -> Iterator[tuple[int, str]]:
+def _tokens(text: str, variables: bool = False) -> Iterator[tuple[int, str]]:
     """(offset, token) of the words and brackets of a query, skipping comments, strings,
-    IRIs and variables, so that a ``{`` or ``WHERE`` inside them does not count."""
+    IRIs and (unless ``variables``: then as ``?name``) variables, so that a ``{`` or
+    ``WHERE`` inside them does not count."""
     i, n = 0, len(text)
     while i < n:
         c = text[i]
@@ -206,9 +209,12 @@ def _tokens(text: str) -> Iterator[tuple[int, str]]:
         elif c == "<" and (m := _IRIREF_AT.match(text, i)):
             i = m.end()
         elif c in "?$":
+            start = i
             i += 1
             while i < n and (text[i].isalnum() or text[i] == "_"):
                 i += 1
+            if variables:
+                yield start, "?" + text[start + 1 : i]
         elif c.isalpha() or c == "_":
             j = i
             while j < n and (text[j].isalnum() or text[j] in "_-.:"):
@@ -265,6 +271,28 @@ def where_group_start(query_text: str) -> int:
     raise ParamError("the query has no WHERE group to bind parameters in")
 
 
+def placed_values(query_text: str, name: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the rows of every ``VALUES ?name { … }`` the query itself
+    writes, at any depth (outside comments and strings): where its author put the values,
+    e.g. inside a MINUS, whose right side cannot see a binding made outside it.
+
+    >>> q = 'SELECT * WHERE { ?s ?p ?o MINUS { VALUES ?o { 1 } ?s ?p ?o } }'
+    >>> [q[a:b] for a, b in placed_values(q, "o")]
+    [' 1 ']
+    """
+    spans, recent, start = [], ["", "", ""], None
+    for i, tok in _tokens(query_text, variables=True):
+        if start is not None:
+            if tok == "}":
+                spans.append((start, i))
+                start = None
+            continue
+        recent = [*recent[1:], tok]
+        if tok == "{" and recent[0] == "VALUES" and recent[1] == f"?{name}":
+            start = i + 1
+    return spans
+
+
 def _skip_string(text: str, i: int) -> int:
     quote = text[i]
     long = text.startswith(quote * 3, i)
@@ -283,7 +311,9 @@ def _skip_string(text: str, i: int) -> int:
 
 
 def bind(query_text: str, params: dict[str, list[str]]) -> str:
-    """The query with its parameters bound as ``VALUES`` rows in its outermost WHERE group.
+    """The query with its parameters bound as ``VALUES`` rows in its outermost WHERE group,
+    or, for a parameter whose ``VALUES ?name { … }`` the query already writes, as the rows of
+    that block (an optional parameter that is not given leaves the rows as written).
 
     ``params`` maps a declared parameter name to its values (several only for a ``list``
     parameter); declared defaults fill in what is not given.  ``ParamError`` names the
@@ -302,7 +332,7 @@ def bind(query_text: str, params: dict[str, list[str]]) -> str:
             f"unknown parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
             f"this query's parameters: {known}"
         )
-    blocks = []
+    blocks, placed = [], []
     for name, param in declared.items():
         values = list(params.get(name, []))
         if not values:
@@ -316,7 +346,13 @@ def bind(query_text: str, params: dict[str, list[str]]) -> str:
             raise ParamError(f"parameter {name} takes one value, got {len(values)}")
         if values:
             terms = " ".join(to_term(param, v) for v in values)
-            blocks.append(f"VALUES ?{name} {{ {terms} }}")
+            spans = placed_values(query_text, name)
+            if spans:
+                placed += [(a, b, f" {terms} ") for a, b in spans]
+            else:
+                blocks.append(f"VALUES ?{name} {{ {terms} }}")
+    for a, b, rows in sorted(placed, reverse=True):
+        query_text = query_text[:a] + rows + query_text[b:]
     if not blocks:
         return query_text
     at = where_group_start(query_text)

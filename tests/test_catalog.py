@@ -511,6 +511,28 @@ def test_overview_counts_has_a_row_per_table(run, source_lines) -> None:
     assert len(rows) == len(sections(source_lines))
 
 
+def test_overview_counts_equal_the_parsed_tables(run, standard) -> None:
+    from skillgraph.iris import Iris
+
+    iris = Iris(standard.profile.code)
+    rows = {r["tradeLevel"]: r for r in run("overview-counts")}
+    assert len(rows) == len(standard.trade_levels)
+    for tl in standard.trade_levels:
+        contents = [wc for f in tl.functions for wc in f.contents]
+        row = rows[str(iris.trade_level(tl.trade, tl.rank))]
+        assert int(row["functions"]) == len(tl.functions)
+        assert int(row["workContents"]) == len(contents)
+        assert int(row["skills"]) == sum(len(wc.skills) for wc in contents)
+        assert int(row["knowledge"]) == sum(len(wc.knowledge) for wc in contents)
+        assert int(row["required"]) >= int(row["skills"]) + int(row["knowledge"])
+
+
+def test_overview_counts_can_be_scoped_to_occupations(run, standard) -> None:
+    occupation = "https://w3id.org/skillgraph/id/occupation/4-09-07-04"
+    assert run("overview-counts", occupation=occupation) == run("overview-counts")
+    assert run("overview-counts", occupation="https://example.org/no-such-occupation") == []
+
+
 # --- the remote path prints what the embedded store prints -----------------------------
 @pytest.mark.parametrize("fmt", ["json", "csv", "tsv", "xml", "table"])
 @pytest.mark.parametrize("name", CHECKED)

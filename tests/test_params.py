@@ -156,6 +156,53 @@ def test_values_go_first_in_the_outermost_where_group() -> None:
     assert "?lang {" not in bound  # optional and not given: left unbound
 
 
+PLACED = """\
+# parameters:
+#   held (iri, list, optional): held items
+#   t (iri, required): target
+SELECT ?r WHERE {
+  # a comment mentioning VALUES ?held { <urn:comment> } is not a block
+  ?t <urn:req> ?r .
+  MINUS { VALUES ?held { <urn:as-written> } ?r <urn:expresses>? ?held }
+  FILTER (?r != "VALUES ?held { }")
+  MINUS { VALUES ?held{} ?r <urn:other> ?held }
+}
+"""
+
+
+def test_a_block_the_query_writes_receives_the_values_instead_of_the_outermost_group() -> None:
+    bound = bind(PLACED, {"t": ["urn:t"], "held": ["urn:a", "urn:b"]})
+    assert bound.count("VALUES ?held { <urn:a> <urn:b> }") == 1
+    assert "VALUES ?held{ <urn:a> <urn:b> }" in bound  # every block the query writes
+    assert "<urn:as-written>" not in bound
+    assert "VALUES ?held { <urn:comment> }" in bound  # comments and strings untouched
+    assert '"VALUES ?held { }"' in bound
+    assert "WHERE { VALUES ?t { <urn:t> }\n" in bound  # the others still go first
+    assert "?held" not in bound.split("WHERE {")[1].split("\n")[0]
+
+
+def test_an_optional_placed_parameter_not_given_keeps_the_rows_as_written() -> None:
+    bound = bind(PLACED, {"t": ["urn:t"]})
+    assert "VALUES ?held { <urn:as-written> }" in bound
+    assert "VALUES ?held{}" in bound
+
+
+def test_placed_values_answer_on_a_real_engine() -> None:
+    store = ox.Store()
+    for s, p, o in [("urn:t", "urn:req", "urn:r1"), ("urn:t", "urn:req", "urn:r2"),
+                    ("urn:t", "urn:req", "urn:r3"), ("urn:r2", "urn:expresses", "urn:c2")]:
+        store.add(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o)))
+    query = PLACED.replace("<urn:as-written>", "")
+
+    def answer(held: list[str]) -> set[str]:
+        text = bind(query, {"t": ["urn:t"], "held": held})
+        return {row["r"].value for row in store.query(text)}
+
+    assert answer([]) == {"urn:r1", "urn:r2", "urn:r3"}
+    assert answer(["urn:r1"]) == {"urn:r2", "urn:r3"}  # the requirement itself
+    assert answer(["urn:c2", "urn:r3"]) == {"urn:r1"}  # what r2 expresses, and r3
+
+
 @pytest.mark.parametrize(
     ("query", "rest"),
     [
