@@ -35,7 +35,6 @@ import json
 import os
 import platform
 import random
-import select
 import statistics
 import subprocess
 import sys
@@ -549,33 +548,18 @@ def run(
 def start_server(
     build_dir: Path, log: Path, *, timeout: float = 10, extra: list[str] | None = None
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """`skillgraph serve --port 0` on 127.0.0.1; returns the process and its URL once the
-    endpoint answers (no fixed sleep)."""
-    cmd = [sys.executable, "-m", "skillgraph.cli", "serve", "--host", LOOPBACK, "--port", "0",
-           "--build", str(build_dir), "--timeout", str(timeout), *(extra or [])]  # fmt: skip
-    with log.open("wb") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL)
-    assert proc.stdout is not None
-    ready, _, _ = select.select([proc.stdout], [], [], 60)
-    url = proc.stdout.readline().decode().strip().rstrip("/") if ready else ""
-    if not url.startswith(f"http://{LOOPBACK}:"):
-        stop_server(proc)
-        raise RuntimeError(f"skillgraph serve printed no URL: {log.read_text()[-2000:]}")
-    parsed = urllib.parse.urlparse(url)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            conn = http.client.HTTPConnection(LOOPBACK, parsed.port, timeout=5)
-            conn.request("GET", "/sparql?query=ASK%7B%7D")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return proc, url
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            stop_server(proc)
-            raise RuntimeError(f"skillgraph serve did not answer: {log.read_text()[-2000:]}")
-        time.sleep(0.05)
+    """`skillgraph serve --port 0` on 127.0.0.1 (tests/engines.py ``start_serve``); the
+    process and its URL once the endpoint answers a query (no fixed sleep)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import engines
+
+    try:
+        server = engines.start_serve(build_dir, log, extra=["--timeout", str(timeout),
+                                                            *(extra or [])],
+                                     probe="/sparql?query=ASK%7B%7D")
+    except engines.EngineError as exc:
+        raise RuntimeError(str(exc)) from None
+    return server.proc, server.base
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:

@@ -1,6 +1,11 @@
 """Markdown tables from benchmarks/results/*.json (the tables of benchmarks/README.md).
 
-    python benchmarks/report.py [DIR]
+    python benchmarks/report.py [DIR]            # print them
+    python benchmarks/report.py --write [DIR]    # and put them into the READMEs
+
+``--write`` replaces what lies between the ``<!-- benchmarks:… -->`` markers: the targets
+table in README.md and every table in benchmarks/README.md, so the published figures are
+always the ones in the results files (tests/test_docs.py checks that they agree).
 """
 
 from __future__ import annotations
@@ -16,6 +21,15 @@ from common import RESULTS, median
 
 QUERY_TARGET_1X_MS = 20
 QUERY_TARGET_100X_MS = 200
+BUILD_TARGET_S = 3.0
+ENDPOINT_TARGET_RATIO = 0.5
+MEMORY_TARGET_MB = 2048
+REPO = Path(__file__).resolve().parent.parent
+MARKERS = {
+    REPO / "README.md": ("<!-- benchmarks:targets:begin -->", "<!-- benchmarks:targets:end -->"),
+    REPO / "benchmarks" / "README.md": ("<!-- benchmarks:tables:begin -->",
+                                        "<!-- benchmarks:tables:end -->"),
+}
 
 
 def _load(directory: Path, name: str) -> dict[str, Any] | None:
@@ -94,6 +108,9 @@ def queries_table(doc: dict[str, Any], scale: dict[str, Any] | None) -> str:
             big_ms is not None and big_ms > QUERY_TARGET_100X_MS) else ""
         lines.append(f"| `{name}`{flag} | {_ms(ox['median_ms'])} | {_ms(ox['p95_ms'])} | "
                      f"{rl_text} | {ratio} | {_query_ms(big)} | {ox['rows']} |")
+    for name, big in at100.items():  # forms only the scale part runs
+        if name not in doc["queries"]:
+            lines.append(f"| `{name}` | — | — | — | — | {_query_ms(big)} | — |")
     lines.append("")
     lines.append(f"⚠ = over {QUERY_TARGET_1X_MS} ms at 1× or {QUERY_TARGET_100X_MS} ms at 100×. "
                  f"{_context(doc)}")
@@ -149,17 +166,122 @@ def scale_table(doc: dict[str, Any]) -> str:
             f"{'; stopped: ' + ', '.join(stopped) if stopped else ''} | "
             f"{_query_ms(q.get('overview-counts'))} | {_query_ms(q.get('search'))} |")
     if doc.get("growth"):
+        kinds = {k: v["kind"] for s in doc["sizes"] if "queries" in s
+                 for k, v in s["queries"].items()}
         lines += ["", "| from → to | size × | load time × | store memory × | anchored query "
-                  "× (median) | worst query × |", "|---|---:|---:|---:|---:|---:|"]
+                  "× (median) | worst anchored × | whole-graph queries × |",
+                  "|---|---:|---:|---:|---:|---:|---|"]
         for g in doc["growth"]:
             known = {k: v for k, v in g["query_median"].items() if v is not None}
-            worst = max(known.items(), key=lambda kv: kv[1]) if known else ("", 0.0)
+            anchored = {k: v for k, v in known.items() if kinds.get(k) == "anchored"}
+            worst = max(anchored.items(), key=lambda kv: kv[1]) if anchored else ("", 0.0)
+            whole = ", ".join(f"{k} {v:.1f}" for k, v in sorted(known.items())
+                              if kinds.get(k) == "whole-graph")
             lines.append(f"| {g['from']} → {g['to']} | {g['size_factor']:.0f} | "
                          f"{g['load_time']:.1f} | {g['store_memory']:.1f} | "
-                         f"{g['anchored_median_of_factors']} | {worst[1]:.1f} (`{worst[0]}`) |")
+                         f"{g['anchored_median_of_factors']} | {worst[1]:.1f} (`{worst[0]}`) | "
+                         f"{whole} |")
     lines.append("")
     lines.append(_context(doc))
     return "\n".join(lines)
+
+
+def _verdict(ok: bool | None) -> str:
+    return "—" if ok is None else ("**met**" if ok else "**missed**")
+
+
+def targets_table(directory: Path = RESULTS) -> str:
+    """The issue's targets, each with what the results files say."""
+    rows: list[tuple[str, str, bool | None]] = []
+    build = _load(directory, "build")
+    if build:
+        c = build["cli_end_to_end"]
+        rows.append((f"build of this standard ≤ {BUILD_TARGET_S:.0f} s end to end",
+                     f"{c['median_wall_s']:.2f} s (`skillgraph build`, median of "
+                     f"{build['runs']}; stages {build['build_call']['median_wall_s']:.2f} s), "
+                     f"peak {c['median_peak_rss_mb']:.0f} MB",
+                     c["median_wall_s"] <= BUILD_TARGET_S))
+    queries, scale = _load(directory, "queries"), _load(directory, "scale")
+    if queries:
+        ms = {k: v["pyoxigraph"]["median_ms"] for k, v in queries["queries"].items()}
+        worst = max(ms, key=ms.__getitem__)
+        over = [k for k, v in ms.items() if v > QUERY_TARGET_1X_MS]
+        rows.append((f"every catalog query ≤ {QUERY_TARGET_1X_MS} ms at 1×",
+                     f"slowest `{worst}` {ms[worst]:.1f} ms; median of the {len(ms)} "
+                     f"{median(ms.values()):.1f} ms"
+                     + (f"; over: {', '.join(over)}" if over else ""), not over))
+    sizes = {s["size"]: s for s in (scale or {}).get("sizes", []) if "queries" in s}
+    if 100 in sizes:
+        q = sizes[100]["queries"]
+        anchored = {k: v.get("median_ms", float("inf")) for k, v in q.items()
+                    if v["kind"] == "anchored"}
+        whole = {k: v.get("median_ms", float("inf")) for k, v in q.items()
+                 if v["kind"] == "whole-graph"}
+        worst = max(anchored, key=anchored.__getitem__)
+        over_whole = {k: v for k, v in whole.items() if v > QUERY_TARGET_100X_MS}
+        rows.append((f"every catalog query ≤ {QUERY_TARGET_100X_MS} ms at 100× (anchored: "
+                     "parameters pointing into one standard)",
+                     f"slowest `{worst}` {anchored[worst]:.1f} ms",
+                     anchored[worst] <= QUERY_TARGET_100X_MS))
+        rows.append(("… whole-graph queries at 100× (their answer is 100× as long)",
+                     "; ".join(f"`{k}` {_ms(v)} ms" for k, v in sorted(whole.items())),
+                     not over_whole))
+        peak = sizes[100]["peak_rss_mb"]
+        rows.append((f"memory ≤ {MEMORY_TARGET_MB // 1024} GB at 100×",
+                     f"peak RSS {peak:.0f} MB (store {sizes[100]['store_memory_mb']:.0f} MB, "
+                     f"{sizes[100]['triples']:,} triples, in memory)",
+                     peak <= MEMORY_TARGET_MB))
+    endpoint = _load(directory, "endpoint")
+    if endpoint:
+        ours = {lv["clients"]: lv for lv in endpoint["engines"]["skillgraph"].get("levels", [])}
+        theirs = {lv["clients"]: lv
+                  for lv in endpoint["engines"].get("virtuoso", {}).get("levels", [])}
+        if 8 in ours and 8 in theirs:
+            ratio = ours[8]["throughput_rps"] / theirs[8]["throughput_rps"]
+            errors = ours[8]["errors"] + theirs[8]["errors"]
+            rows.append((f"endpoint throughput ≥ {ENDPOINT_TARGET_RATIO}× Virtuoso's at 8 "
+                         "clients, no errors",
+                         f"{ours[8]['throughput_rps']:.0f} vs {theirs[8]['throughput_rps']:.0f}"
+                         f" req/s = {ratio:.2f}×; errors {errors}",
+                         ratio >= ENDPOINT_TARGET_RATIO and errors == 0))
+        else:
+            rows.append(("endpoint throughput vs Virtuoso at 8 clients",
+                         "Virtuoso not measured in this run", None))
+    if scale and scale.get("growth"):
+        kinds = {k: v["kind"] for s in sizes.values() for k, v in s["queries"].items()}
+        facts, ok = [], True
+        for g in scale["growth"]:
+            f = g["size_factor"]
+            anchored = [v for k, v in g["query_median"].items()
+                        if v is not None and kinds.get(k) == "anchored"]
+            worst_q = max(anchored) if anchored else 0.0
+            step_ok = g["load_time"] <= f and g["store_memory"] <= f and worst_q <= f
+            ok = ok and step_ok
+            facts.append(f"{g['from']}→{g['to']} (×{f:.0f}): load ×{g['load_time']:.1f}, "
+                         f"memory ×{g['store_memory']:.1f}, anchored queries ×"
+                         f"{g['anchored_median_of_factors']} (worst ×{worst_q:.1f})")
+        rows.append(("cost growing no faster than linearly", "; ".join(facts), ok))
+    lines = ["| target | measured | |", "|---|---|---|"]
+    lines += [f"| {t} | {m} | {_verdict(ok)} |" for t, m, ok in rows]
+    doc = build or queries or endpoint or scale
+    if doc:
+        lines += ["", _context(doc)]
+    return "\n".join(lines)
+
+
+def write_readmes(directory: Path = RESULTS) -> list[Path]:
+    """Replace the marked sections of the READMEs with the tables of ``directory``."""
+    texts = {REPO / "README.md": targets_table(directory),
+             REPO / "benchmarks" / "README.md": markdown(directory)}
+    written = []
+    for path, (begin, end) in MARKERS.items():
+        text = path.read_text(encoding="utf-8")
+        a, b = text.index(begin) + len(begin), text.index(end)
+        new = text[:a] + "\n" + texts[path].strip() + "\n" + text[b:]
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            written.append(path)
+    return written
 
 
 def markdown(directory: Path = RESULTS) -> str:
@@ -181,4 +303,12 @@ def markdown(directory: Path = RESULTS) -> str:
 
 
 if __name__ == "__main__":
-    print(markdown(Path(sys.argv[1]) if len(sys.argv) > 1 else RESULTS))
+    args = sys.argv[1:]
+    write = "--write" in args
+    args = [a for a in args if a != "--write"]
+    directory = Path(args[0]) if args else RESULTS
+    print(targets_table(directory), end="\n\n")
+    print(markdown(directory))
+    if write:
+        for path in write_readmes(directory):
+            print(f"wrote {path}", file=sys.stderr)

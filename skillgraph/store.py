@@ -61,7 +61,9 @@ def run_query(store: ox.Store, query: str) -> QueryResult:
     answer = store.query(query)
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        rows = [{name: sol[name] for name in variables if sol[name] is not None} for sol in answer]
+        # a solution iterates its values in variable order: one pass, no lookups by name
+        rows = [{n: v for n, v in zip(variables, sol, strict=True) if v is not None}
+                for sol in answer]
         return QueryResult("select", variables, rows)
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ask", [], [], boolean=bool(answer))

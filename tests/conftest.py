@@ -9,6 +9,8 @@ import pytest
 from skillgraph.loaders.standard import default_source, parse_standard
 from skillgraph.model import Standard
 
+ASK_PROBE = "/sparql?query=ASK%7B%7D"  # answers 200 once a query worker is up
+
 
 @pytest.fixture(scope="session")
 def source_path() -> Path:
@@ -94,38 +96,9 @@ def server_client(built):
 def live_server(built, tmp_path_factory: pytest.TempPathFactory):
     """`skillgraph serve --port 0` as a child process on 127.0.0.1 with a short query
     timeout (1.5 s) and row cap (1000); yields the base URL (no trailing slash)."""
-    import select
-    import subprocess
-    import sys
-    import time
-    import urllib.request
+    import engines
 
     log = tmp_path_factory.mktemp("live-server") / "serve.log"
-    cmd = [sys.executable, "-m", "skillgraph.cli", "serve", "--port", "0",
-           "--build", str(built.out), "--timeout", "1.5", "--max-results", "1000"]
-    with log.open("wb") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    try:
-        assert proc.stdout is not None
-        ready, _, _ = select.select([proc.stdout], [], [], 60)
-        url = proc.stdout.readline().decode().strip().rstrip("/") if ready else ""
-        assert url.startswith("http://127.0.0.1:"), f"no URL printed: {log.read_text()}"
-        while True:  # poll until the endpoint answers; no fixed sleep
-            try:
-                with urllib.request.urlopen(url + "/sparql?query=ASK%7B%7D", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert proc.poll() is None, f"server died: {log.read_text()}"
-            assert time.monotonic() < deadline, f"server did not answer: {log.read_text()}"
-            time.sleep(0.05)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with engines.serving(built.out, log, extra=["--timeout", "1.5", "--max-results", "1000"],
+                         probe=ASK_PROBE) as server:
+        yield server.base

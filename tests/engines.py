@@ -24,7 +24,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -291,14 +291,18 @@ class Serve:
 SERVE_URL = re.compile(r"http://127\.0\.0\.1:(\d+)")
 
 
-def start_serve(build_dir: Path, log: Path, timeout: float = 60) -> Serve:
-    """Start `skillgraph serve --port 0` on 127.0.0.1 and wait until its pages answer.
+def start_serve(build_dir: Path, log: Path, timeout: float = 60, *,
+                extra: Sequence[str] = (), probe: str = "/") -> Serve:
+    """Start `skillgraph serve --port 0 [extra…]` on 127.0.0.1 and wait until ``probe``
+    answers.
 
     The kernel picks the port (no race); the server prints its URL, which we read from
-    its output. Ready means it answers HTTP at all; the tests judge the answers.
+    its output. Ready means ``/`` answers HTTP at all (the tests judge the answers), or
+    another ``probe`` (a SPARQL ASK: a query worker is up too) answers 200. The one way
+    every test and benchmark starts our server.
     """
     cmd = [sys.executable, "-m", "skillgraph.cli", "serve", "--host", LOOPBACK, "--port", "0",
-           "--build", str(build_dir)]
+           "--build", str(build_dir), *extra]
     out = log.open("wb")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
@@ -313,7 +317,8 @@ def start_serve(build_dir: Path, log: Path, timeout: float = 60) -> Serve:
             if not m:
                 return False
             base = f"http://{LOOPBACK}:{m.group(1)}"
-        return _http_answers(base + "/")
+        url = base + probe
+        return _http_answers(url) if probe == "/" else _http_ok(url)
 
     try:
         wait_until(ready, timeout=timeout, what="skillgraph serve",
@@ -322,6 +327,17 @@ def start_serve(build_dir: Path, log: Path, timeout: float = 60) -> Serve:
         _stop(proc)
         raise EngineError(f"{exc}\n{_tail(log)}") from None
     return Serve(base, proc, log)
+
+
+@contextlib.contextmanager
+def serving(build_dir: Path, log: Path, timeout: float = 60, *, extra: Sequence[str] = (),
+            probe: str = "/") -> Iterator[Serve]:
+    """``start_serve`` as a context: the server is stopped however the block ends."""
+    server = start_serve(build_dir, log, timeout, extra=extra, probe=probe)
+    try:
+        yield server
+    finally:
+        stop_serve(server)
 
 
 def stop_serve(server: Serve) -> None:

@@ -21,10 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
-import select
-import subprocess
 import sys
-import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -329,34 +326,14 @@ def results_markdown(outcomes: list[Outcome]) -> str:
 def serve_with_data(build_dir: Path, graphs: Graphs, log: Path) -> Iterator[str]:
     """`skillgraph serve --port 0` on 127.0.0.1 with ``--data FILE=GRAPH`` for each graph;
     yields its URL (no trailing slash) once the endpoint answers."""
-    cmd = [sys.executable, "-m", "skillgraph.cli", "serve", "--host", "127.0.0.1", "--port", "0",
-           "--build", str(build_dir), "--timeout", "10"]  # fmt: skip
+    import engines
+
+    extra = ["--timeout", "10"]
     for file, graph in graphs:
-        cmd += ["--data", f"{file}={graph}"]
-    with log.open("wb") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL)
-    try:
-        assert proc.stdout is not None
-        ready, _, _ = select.select([proc.stdout], [], [], 60)
-        url = proc.stdout.readline().decode().strip().rstrip("/") if ready else ""
-        assert url.startswith("http://127.0.0.1:"), f"no URL printed: {log.read_text()}"
-        deadline = time.monotonic() + 60
-        probe = Request("GET", "/sparql?query=ASK%7B%7D", None, {}, ["2xx"])
-        while True:
-            with contextlib.suppress(OSError):
-                if play(url, probe).status == 200:
-                    break
-            assert proc.poll() is None, f"server died: {log.read_text()}"
-            assert time.monotonic() < deadline, f"server did not answer: {log.read_text()}"
-            time.sleep(0.05)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        extra += ["--data", f"{file}={graph}"]
+    with engines.serving(build_dir, log, extra=extra,
+                         probe="/sparql?query=ASK%7B%7D") as server:
+        yield server.base
 
 
 @contextlib.contextmanager
