@@ -1,7 +1,7 @@
 """All skillgraph benchmarks, one command; results in benchmarks/results/*.json.
 
-    python benchmarks/run.py [--sizes 1,10,100,1000] [--quick] [--only PART,…]
-                             [--out DIR] [--no-virtuoso] [--work DIR]
+    python benchmarks/run.py [--sizes 1,10,100,1000] [--on-disk 1000] [--quick]
+                             [--only PART,…] [--out DIR] [--no-virtuoso] [--work DIR]
 
 Parts (all by default; ``--only build,queries`` for some):
 
@@ -13,8 +13,9 @@ Parts (all by default; ``--only build,queries`` for some):
                 store, same bound text.  → queries.json
 - ``endpoint``  `skillgraph serve` vs Virtuoso (same dump) at 1, 8, 32 concurrent clients on
                 loopback, catalog mix; throughput, p50, p99, errors, ratio.  → endpoint.json
-- ``scale``     synthetic corpora of ``--sizes`` standards: load time, memory, store size,
-                catalog latency, growth between sizes.  → scale.json
+- ``scale``     synthetic corpora of ``--sizes`` standards in memory (and the ``--on-disk``
+                sizes once more on disk): load time, memory, store size, catalog latency,
+                growth between sizes.  → scale.json
 
 Every file carries the date, the command, machine facts (CPU, cores, memory, load
 average at start and end) and versions (Python, libraries, Virtuoso, git revision).
@@ -44,13 +45,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1,10,100,1000",
                     help="corpus sizes (standards) for the scale part [1,10,100,1000]")
+    ap.add_argument("--on-disk", default="1000",
+                    help="sizes measured once more on an on-disk store [1000]; only those "
+                         "also in --sizes")
     ap.add_argument("--quick", action="store_true",
                     help="few repeats and short phases (CI smoke; figures are rough)")
     ap.add_argument("--only", default=",".join(PARTS), help="parts to run, comma-separated")
     ap.add_argument("--out", type=Path, default=RESULTS, help="results directory")
     ap.add_argument("--work", type=Path, default=None,
                     help="scratch directory (default: a temporary one, removed at the end; "
-                         "the 1000x corpus needs ~6 GB while it is loaded)")
+                         "the 1000x corpus needs ~7 GB while it is loaded)")
     ap.add_argument("--no-virtuoso", action="store_true", help="endpoint part: ours only")
     ap.add_argument("--build-runs", type=int, default=None, help="build repeats [7; quick 2]")
     ap.add_argument("--clients", default="1,8,32", help="endpoint concurrency levels")
@@ -58,6 +62,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help="endpoint: seconds of load per level [20; quick 1.5]")
     args = ap.parse_args(argv)
     args.sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
+    args.on_disk = [int(x) for x in args.on_disk.split(",") if x.strip()]
     args.parts = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = set(args.parts) - set(PARTS)
     if unknown:
@@ -131,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             payload = bench_scale.measure(
                 build_dir, work, args.sizes, runs=3 if args.quick else 20,
                 budget_s=3 if args.quick else 20,
-                timeout_per_size_s=3600 if max(args.sizes) > 100 else 1200)
+                timeout_per_size_s=3600 if max(args.sizes) > 100 else 1200,
+                disk_sizes=args.on_disk)
             if any("error" in s for s in payload["sizes"]):
                 status = 1
             write_result(args.out, "scale", payload, started, argv_used)
