@@ -84,7 +84,9 @@ def git_revision() -> str | None:
     try:
         rev = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
                              capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain"],
+        # the results files this very run writes do not make the code "uncommitted"
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", ".",
+                                ":(exclude)benchmarks/results"],
                                capture_output=True, text=True, timeout=30).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return None
