@@ -38,8 +38,8 @@ def store_from_graph(graph: Graph) -> ox.Store:
     return store
 
 
-def store_from_build(build_dir: Path) -> ox.Store:
-    """An in-memory store with a build's data graph and the ontology."""
+def data_store(build_dir: Path) -> ox.Store:
+    """An in-memory store with a build's data graph only (graph.nt)."""
     graph_file = build_dir / GRAPH_FILE
     if not graph_file.is_file():
         raise FileNotFoundError(
@@ -47,12 +47,20 @@ def store_from_build(build_dir: Path) -> ox.Store:
         )
     store = ox.Store()
     store.bulk_load(path=str(graph_file), format=ox.RdfFormat.N_TRIPLES)
-    onto = build_dir / ONTOLOGY_FILE
-    if onto.is_file():
-        store.bulk_load(path=str(onto), format=ox.RdfFormat.TURTLE)
-    else:
-        text = (resources.files("skillgraph.ontology") / "skillgraph.ttl").read_bytes()
-        store.bulk_load(input=text, format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def ontology_bytes(build_dir: Path | None) -> bytes:
+    """The ontology Turtle of a build, or the packaged one."""
+    if build_dir is not None and (build_dir / ONTOLOGY_FILE).is_file():
+        return (build_dir / ONTOLOGY_FILE).read_bytes()
+    return (resources.files("skillgraph.ontology") / "skillgraph.ttl").read_bytes()
+
+
+def store_from_build(build_dir: Path) -> ox.Store:
+    """An in-memory store with a build's data graph and the ontology."""
+    store = data_store(build_dir)
+    store.bulk_load(input=ontology_bytes(build_dir), format=ox.RdfFormat.TURTLE)
     return store
 
 

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..serialize import PREFIXES
+from ..store import data_store, ontology_bytes
 from ..vocab import DEFAULT_DATA_BASE, ONTOLOGY_IRI, SG_IRI
-
-GRAPH_FILE = "graph.nt"
-ONTOLOGY_FILE = "ontology.ttl"
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -62,13 +59,7 @@ class LinkedData:
     @classmethod
     def from_build(cls, build_dir: Path, *, base: str | None = None) -> LinkedData:
         """Load ``build_dir``; ``base`` defaults to the one the build was made with."""
-        graph_file = build_dir / GRAPH_FILE
-        if not graph_file.is_file():
-            raise FileNotFoundError(
-                f"{graph_file} not found: run `skillgraph build` first (or pass --build DIR)"
-            )
-        store = ox.Store()
-        store.bulk_load(path=str(graph_file), format=ox.RdfFormat.N_TRIPLES)
+        store = data_store(build_dir)
         data_triples = len(store)
         onto = ontology_bytes(build_dir)
         ontology_triples = canonical(ox.parse(onto, format=ox.RdfFormat.TURTLE))
@@ -192,13 +183,6 @@ def canonical(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return [q.triple for q in dataset]
-
-
-def ontology_bytes(build_dir: Path | None) -> bytes:
-    """The ontology Turtle of a build, or the packaged one."""
-    if build_dir is not None and (build_dir / ONTOLOGY_FILE).is_file():
-        return (build_dir / ONTOLOGY_FILE).read_bytes()
-    return (resources.files("skillgraph.ontology") / "skillgraph.ttl").read_bytes()
 
 
 def detect_base(store: ox.Store) -> str | None:
