@@ -104,21 +104,27 @@ def validate(
     )
 
 
-def pyshacl_core(data: Graph, core_shapes: Graph) -> list[Result]:
-    """SHACL Core results of pyshacl (no inference, warnings allowed), as plain values."""
+def pyshacl_report(data: Graph, shapes: Graph) -> tuple[Graph, str]:
+    """pyshacl's report graph and text, run as every caller here wants it: no inference
+    (what is needed is materialized first), warnings allowed, every result reported."""
     from pyshacl import validate as shacl_validate  # ~0.15 s to import; often not needed
 
-    _, core_report, _ = shacl_validate(
+    _, report, text = shacl_validate(
         data,
-        shacl_graph=core_shapes,
+        shacl_graph=shapes,
         inference="none",
         advanced=False,
         allow_warnings=True,
         abort_on_first=False,
         meta_shacl=False,
     )
-    assert isinstance(core_report, Graph)
-    return results_from_report(core_report)
+    assert isinstance(report, Graph)
+    return report, str(text)
+
+
+def pyshacl_core(data: Graph, core_shapes: Graph) -> list[Result]:
+    """SHACL Core results of pyshacl (no inference, warnings allowed), as plain values."""
+    return results_from_report(pyshacl_report(data, core_shapes)[0])
 
 
 def read_rdf(path: str | Path) -> Graph:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib.resources import files
 
-from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
 
+from ..validate import pyshacl_report
 from ..vocab import RDF, SH, SKOS, KnowledgeRequirement, SkillRequirement, targetNode, teaches
 from ..vocab import Competency as CompetencyClass
 from .index import StandardIndex
@@ -59,16 +59,7 @@ def validate_curriculum(graph: Graph, index: StandardIndex) -> ValidationResult:
         elif iri in index.competencies:
             data.add((node, RDF.type, CompetencyClass))
             data.add((node, RDF.type, SKOS.Concept))
-    _, report_graph, report_text = shacl_validate(
-        data,
-        shacl_graph=load_curriculum_shapes(),
-        inference="none",
-        advanced=False,
-        allow_warnings=True,
-        abort_on_first=False,
-        meta_shacl=False,
-    )
-    assert isinstance(report_graph, Graph)
+    report_graph, report_text = pyshacl_report(data, load_curriculum_shapes())
     violations = sum(1 for _ in report_graph.subjects(SH.resultSeverity, SH.Violation))
     warnings = sum(1 for _ in report_graph.subjects(SH.resultSeverity, SH.Warning))
     return ValidationResult(violations == 0, violations, warnings, report_graph, str(report_text))

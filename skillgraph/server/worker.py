@@ -17,6 +17,7 @@ Run as ``python -m skillgraph.server.worker BUILD_DIR MEMORY_LIMIT [FILE GRAPH].
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import pickle
@@ -28,7 +29,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -125,6 +126,12 @@ def load_store(build_dir: Path, data: Sequence[DataFile] = ()) -> Any:
     return store
 
 
+def _first(items: Iterable[Any], limit: int) -> tuple[list[Any], bool]:
+    """The first ``limit`` items, and whether there were more (read one past, no further)."""
+    taken = list(itertools.islice(items, limit + 1))
+    return taken[:limit], len(taken) > limit
+
+
 def _term_json(term: Any) -> dict[str, Any]:
     import pyoxigraph as ox
 
@@ -184,13 +191,10 @@ def execute(store: Any, job: dict[str, Any]) -> Answer:
                 return Answer(200, media, f"_askResult\n{str(bool(answer)).lower()}\n".encode())
             return Answer(200, media, answer.serialize(format=fmt) or b"")
         variables = [v.value for v in answer.variables]
-        rows = []
-        truncated = False
-        for solution in answer:
-            if len(rows) == limit:
-                truncated = True
-                break
-            rows.append({v: _term_json(solution[v]) for v in variables if solution[v] is not None})
+        solutions, truncated = _first(answer, limit)
+        # a solution iterates its values in variable order: one pass, no lookups by name
+        rows = [{v: _term_json(t) for v, t in zip(variables, sol, strict=True) if t is not None}
+                for sol in solutions]
         doc = {"head": {"vars": variables}, "results": {"bindings": rows}}
         body = json.dumps(doc, ensure_ascii=False).encode()
         if key != "json":
@@ -202,13 +206,7 @@ def execute(store: Any, job: dict[str, Any]) -> Answer:
     if key is None:
         return text_answer(406, job["not_acceptable"]["graph"])
     name, media = GRAPH_FORMATS[key]
-    triples = []
-    truncated = False
-    for triple in answer:
-        if len(triples) == limit:
-            truncated = True
-            break
-        triples.append(triple)
+    triples, truncated = _first(answer, limit)
     prefixes = PREFIXES if key == "ttl" else None
     body = ox.serialize(triples, format=getattr(ox.RdfFormat, name), prefixes=prefixes) or b""
     headers = {TRUNCATED_HEADER: str(limit)} if truncated else {}
