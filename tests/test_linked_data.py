@@ -6,10 +6,10 @@ import html as htmllib
 import re
 import shutil
 import time
-from html.parser import HTMLParser
 
 import pyoxigraph as ox
 import pytest
+from html_links import parse_links
 
 ID = "https://w3id.org/skillgraph/id/"
 OCC = "occupation/4-09-07-04"
@@ -17,32 +17,6 @@ ACC3 = f"{OCC}/trade/accounting/level/3"
 REQ = f"{ACC3}/skill/2.1.1"  # line 2025: "2.1.1 能编制 2~3 个行业组织层级的统计核算基础数据收集表"
 REQ_TEXT = "能编制2~3个行业组织层级的统计核算基础数据收集表"
 PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
-
-
-class Links(HTMLParser):
-    """hrefs/srcs of a page, the <link rel=alternate>s, and the text of chosen elements."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.hrefs: list[str] = []
-        self.alternates: dict[str, str] = {}
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        for key in ("href", "src"):
-            if a.get(key):
-                self.urls.append(a[key] or "")
-        if tag == "a" and a.get("href"):
-            self.hrefs.append(a["href"] or "")
-        if tag == "link" and a.get("rel") == "alternate":
-            self.alternates[a.get("type") or ""] = a.get("href") or ""
-
-
-def parse_links(text: str) -> Links:
-    p = Links()
-    p.feed(text)
-    return p
 
 
 def section(text: str, ident: str) -> str:

@@ -9,36 +9,16 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
 import pytest
+from html_links import parse_links
 
 from skillgraph.publish import publish
 
 ACC3 = "id/occupation/4-09-07-04/trade/accounting/level/3"
-
-
-class Hrefs(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.hrefs: list[str] = []
-        self.alternates: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag in ("a", "link", "script") and (a.get("href") or a.get("src")):
-            self.hrefs.append(a.get("href") or a.get("src") or "")
-        if tag == "link" and a.get("rel") == "alternate":
-            self.alternates[a.get("type") or ""] = a.get("href") or ""
-
-
-def hrefs(text: str) -> Hrefs:
-    p = Hrefs()
-    p.feed(text)
-    return p
 
 
 @pytest.fixture(scope="module")
@@ -89,17 +69,18 @@ def test_static_site_follows_index_to_trade_level_requirement_and_turtle(http_si
     status, body = get(http_site)
     assert status == 200
     index = body.decode()
-    level_href = next(h for h in hrefs(index).hrefs if h.endswith(f"{ACC3}.html"))
+    level_href = next(h for h in parse_links(index).followed() if h.endswith(f"{ACC3}.html"))
     level_url = urljoin(http_site, level_href)
     status, body = get(level_url)
     assert status == 200 and "碳排放核算员三级/高级工" in body.decode()
-    req_href = next(h for h in hrefs(body.decode()).hrefs if h.endswith("skill/2.1.1.html"))
+    req_href = next(h for h in parse_links(body.decode()).followed()
+                    if h.endswith("skill/2.1.1.html"))
     req_url = urljoin(level_url, req_href)
     status, body = get(req_url)
     assert status == 200
     page = body.decode()
     assert "能编制2~3个行业组织层级的统计核算基础数据收集表" in page
-    ttl_url = urljoin(req_url, hrefs(page).alternates["text/turtle"])
+    ttl_url = urljoin(req_url, parse_links(page).alternates["text/turtle"])
     status, body = get(ttl_url)
     assert status == 200
     labels = [t.object.value for t in ox.parse(body, format=ox.RdfFormat.TURTLE)
@@ -116,7 +97,7 @@ def test_every_relative_link_of_every_page_names_a_file(site: Path):
     missing = []
     for page in pages:
         rel = page.relative_to(site).as_posix()
-        for href in set(hrefs(page.read_text(encoding="utf-8")).hrefs):
+        for href in set(parse_links(page.read_text(encoding="utf-8")).followed()):
             if "://" in href or href.startswith("#"):
                 continue
             target = urljoin("http://site/" + rel, href).split("#")[0]
