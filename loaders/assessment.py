@@ -36,22 +36,27 @@ __all__ = ["EXAMS", "read_assessment"]
 EXAMS = {"理论知识考试": "theory", "技能考核": "skill", "综合评审": "review"}
 _EXAM = "|".join(sorted(EXAMS, key=len, reverse=True))
 _LIST = re.compile(r"、|以及|和|及")
-_KINDS = re.compile(r"评价分为(?P<list>[^。]+)")
-_METHOD = re.compile(r"(?:以|采取)(?P<method>[^，；。]+?等方式)")
+_KINDS = re.compile(r"(?:评价|鉴定)?分为(?P<list>[^。]+)")
+_METHOD = re.compile(r"(?:以|采取|采用)(?P<method>[^，；。]+?等方式)")
+_COLON = r"[:：∶]"  # ASCII, full-width, or U+2236 RATIO as some editions print it
 _FOR_LEVELS = re.compile(r"主要针对(?P<levels>[^，；。]+)")
 _PASS = re.compile(
     r"(?P<list>[^。；]+?)均实行(?P<scale>百分制)?[，,]\s*成绩皆达\s*(?P<mark>\d+)\s*分\s*"
     r"[（(]含[）)]\s*以上者?为合格"
 )
 _RATIO = re.compile(
-    rf"(?P<exam>{_EXAM})中的监考人员与考生配比不低于\s*(?P<a>\d+)\s*[:：]\s*(?P<b>\d+)"
+    rf"(?P<exam>{_EXAM})中的监考人员与考生配比不低于\s*(?P<a>\d+)\s*{_COLON}\s*(?P<b>\d+)"
     r"[，,]\s*且每个考场不少于\s*(?P<n>\d+)\s*名监考人员"
+)
+_ASSESSORS = re.compile(
+    rf"(?P<exam>{_EXAM})中的考评人员与考生配比(?:不低于)?\s*(?P<a>\d+)\s*{_COLON}\s*(?P<b>\d+)"
+    r"[，,]\s*且考评人员为\s*(?P<n>\d+)\s*人\s*(?:[（(]含[）)])?\s*以上(?P<odd>单数)?"
 )
 _PANEL = re.compile(
     rf"(?P<exam>{_EXAM})委员为\s*(?P<n>\d+)\s*人\s*[（(]含[）)]\s*以上(?P<odd>单数)?"
 )
 _DURATION = re.compile(rf"(?P<exam>{_EXAM})时间(?P<rest>.+)")
-_MINUTES = re.compile(r"(?:分别)?不少于\s*(?P<min>\d+)\s*分钟$")
+_MINUTES = re.compile(r"(?:分别)?不少于\s*(?P<min>\d+)\s*(?:分钟|min)$")
 _VENUE = re.compile(
     rf"(?P<list>(?:{_EXAM})(?:、(?:{_EXAM}))*)在(?P<venue>.+?)进行"
     rf"(?:[，,]\s*其中(?P<exam>{_EXAM})应具有(?P<equipment>.+))?"
@@ -167,7 +172,19 @@ class _Reader:
         where = self.where(item)
         for offset, clause in _clauses(item.text):
             ratio, panel = _RATIO.fullmatch(clause), _PANEL.fullmatch(clause)
-            if ratio:
+            assessors = _ASSESSORS.fullmatch(clause)
+            if assessors:
+                if assessors["a"] != "1":
+                    raise self.fail(
+                        where, offset, f"ratio {assessors['a']}:{assessors['b']} is not 1:n"
+                    )
+                for a in self.targets(table, EXAMS[assessors["exam"]], where, offset):
+                    a.assessor_ratio = f"{assessors['a']}:{assessors['b']}"
+                    a.candidates_per_assessor = int(assessors["b"])
+                    a.min_assessors = int(assessors["n"])
+                    a.odd_assessors = bool(assessors["odd"])
+                    a.provisions.append(key)
+            elif ratio:
                 if ratio["a"] != "1":
                     raise self.fail(where, offset, f"ratio {ratio['a']}:{ratio['b']} is not 1:n")
                 for a in self.targets(table, EXAMS[ratio["exam"]], where, offset):
@@ -185,7 +202,7 @@ class _Reader:
 
     def durations(self, item: TextItem, table: dict[str, dict[int, Assessment]], key: str) -> None:
         where = self.where(item)
-        for offset, clause in _clauses(item.text):
+        for offset, clause in _exam_clauses(item.text):
             m = _DURATION.fullmatch(clause)
             if not m:
                 raise self.fail(where, offset, f"cannot read the duration clause {clause!r}")
@@ -222,6 +239,21 @@ class _Reader:
             if m["exam"]:
                 for a in self.targets(table, EXAMS[m["exam"]], where, offset):
                     a.equipment = m["equipment"]
+
+
+_NEXT_EXAM = re.compile(rf"[，,](?=(?:{_EXAM})时间)")
+
+
+def _exam_clauses(text: str) -> list[tuple[int, str]]:
+    """Clauses, also split at a comma that starts another kind's rule (…，技能考核时间…)."""
+    out: list[tuple[int, str]] = []
+    for offset, clause in _clauses(text):
+        at = 0
+        for m in _NEXT_EXAM.finditer(clause):
+            out.append((offset + at, clause[at : m.start()]))
+            at = m.end()
+        out.append((offset + at, clause[at:]))
+    return out
 
 
 def _trainings(profile: Profile, lines: list[str], owner: dict[int, str]) -> list[FormalTraining]:

@@ -55,6 +55,7 @@ class Cell:
     page: int
     open: bool = True
     malformed: bool = False  # a two-part code printed where a three-part one belongs
+    from_geometry: bool = False  # column read from the page's ruling lines, not guessed
 
     @property
     def text(self) -> str:

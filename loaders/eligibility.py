@@ -70,6 +70,7 @@ EDUCATION_LEVELS: tuple[tuple[str, str, str, str | None], ...] = (
     ("doctorate", "博士研究生", "Doctoral degree programme", "master"),
 )  # fmt: skip
 _EDUCATION_BY_NAME = {name: slug for slug, name, _en, _below in EDUCATION_LEVELS}
+_EDUCATION_BY_NAME["大专"] = "junior-college"  # the short name some editions print
 
 # Footnote 3's kinds of school → the education levels whose majors its list applies to.
 SCHOOL_KINDS = {
@@ -90,7 +91,7 @@ _SCOPES = {"本职业或相关职业": "this-or-related", "本职业": "this",
 _OCC_SCOPE = r"(?P<scope>本职业或相关职业|本职业)"
 _CREDENTIAL = re.compile(
     r"取得" + _OCC_SCOPE + r"(?:(?P<level>[一二三四五]级/[\u4e00-\u9fff]+?)职业资格证书"
-    r"[（(]技能等级证书[）)]|(?P<prep>预备技师)证书)(?P<after>后)?"
+    r"(?:[（(]技能等级证书[）)])?|(?P<prep>预备技师)证书)(?P<after>后)?"
 )
 _WORK = re.compile(
     r"累计从事" + _OCC_SCOPE + r"工作\s*(?P<years>\d+(?:\.\d+)?)\s*年\s*[（(]含[）)]\s*以上"
@@ -99,12 +100,12 @@ _TRAINING = re.compile(
     r"经本职业(?P<level>[\u4e00-\u9fff]+?)技能正规培训达规定标准学时数\s*[，,]\s*并取得结业证书"
 )
 _APPRENTICE = re.compile(_OCC_SCOPE + r"学徒期满")
-_SCHOOL = r"[^，；、（）()§\s]*?(?:学校|学院|专科|本科|研究生)(?:及以上)?"
+_SCHOOL = r"[^，；、（）()§\s]*?(?:学校|学院|专科|本科|研究生|大专)(?:及以上)?"
 _EDUCATION = re.compile(
     r"(?:经评估论证、以(?P<target>[^，；、§]+?)技能为培养目标的)?"
     rf"(?P<schools>{_SCHOOL}(?:、{_SCHOOL})*)"
     r"(?P<major>本专业或相关专业|本专业)?(?P<kind>毕业证书|毕业生)"
-    r"(?P<final>[（(]含尚未取得毕业证书的在校应届毕业生[）)])?"
+    r"(?P<final>\s*[（(]含尚未取得毕业证书的在校应届毕业生[）)])?"
 )
 _CONNECTIVES = re.compile(r"并具有|并取得|具有|取得|并|的|[，,、。；;§\s]")
 _SCHOOL_PREFIX = re.compile(r"^(?:并具有|并取得|具有|取得|的|并)")

@@ -1,8 +1,20 @@
-"""Fixed names of the national framework: the five skill levels, and English names and
-IRI slugs for the trades we know.  A trade not listed here still loads, under a slug
-derived from its section number, so a new standard never fails for want of a name."""
+"""Names of the national framework, and the per-standard names file.
+
+The five skill levels are national (the same in every standard), so they live here.  What
+belongs to one occupation (its trades' IRI slugs and English names, the occupation's English
+name) is data: ``standards/names/<code>.toml``, an input of the build like the errata.  A
+trade the file does not list still loads, under the slug ``trade-<n>``, so a new standard
+never fails for want of a name.
+"""
 
 from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .errors import SourceFormatError
 
 LEVEL_RANKS = {"五级": 5, "四级": 4, "三级": 3, "二级": 2, "一级": 1}
 
@@ -14,16 +26,41 @@ LEVEL_NAMES = {
     1: ("一级/高级技师", "Level 1 / Senior technician"),
 }
 
-TRADES = {
-    "碳排放监测员": ("monitoring", "Carbon emission monitor"),
-    "碳排放核算员": ("accounting", "Carbon emission accountant"),
-    "碳排放核查员": ("verification", "Carbon emission verifier"),
-    "碳排放交易员": ("trading", "Carbon emission trader"),
-    "碳排放咨询员": ("consulting", "Carbon emission consultant"),
-    "民航碳排放管理员": ("civil-aviation", "Civil aviation carbon emission manager"),
-}
+
+@dataclass(frozen=True)
+class OccupationNames:
+    """IRI slugs and English names of one occupation's printed names."""
+
+    occupation_en: str = ""
+    trades: dict[str, tuple[str, str]] = field(default_factory=dict)  # zh → (slug, en)
+
+    def trade(self, name: str, position: int) -> tuple[str, str]:
+        """(slug, English name) of a trade; unknown trades get ``trade-<position>``."""
+        return self.trades.get(name, (f"trade-{position}", ""))
 
 
-def trade_slug(name: str, section: str) -> str:
-    known = TRADES.get(name)
-    return known[0] if known else f"trade-{section.replace('.', '-')}"
+def load_names(occupation_code: str, path: Path | None = None) -> OccupationNames:
+    """The names file of one occupation; no file means no names (slugs by position)."""
+    if path is None:
+        res = resources.files("skillgraph.standards.names") / f"{occupation_code}.toml"
+        if not res.is_file():
+            return OccupationNames()
+        text, where = res.read_text(encoding="utf-8"), str(res)
+    else:
+        text, where = Path(path).read_text(encoding="utf-8"), str(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceFormatError(where, exc.lineno, f"not valid TOML: {exc.msg}") from None
+    trades = {}
+    for name, entry in data.get("trades", {}).items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("slug"), str):
+            raise SourceFormatError(where, 1, f"trade {name!r} needs a slug string")
+        trades[name] = (entry["slug"], str(entry.get("en", "")))
+    slugs = [s for s, _ in trades.values()]
+    if len(set(slugs)) != len(slugs):
+        raise SourceFormatError(where, 1, "two trades share one slug")
+    return OccupationNames(str(data.get("occupation_en", "")), trades)
+
+
+__all__ = ["LEVEL_NAMES", "LEVEL_RANKS", "OccupationNames", "load_names"]

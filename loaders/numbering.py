@@ -52,6 +52,16 @@ def _number_siblings(
                     item,
                 )
             )
+        elif reason == "unnumbered":
+            findings.append(
+                NodeFinding(
+                    FindingKind.MISSING_NUMBER,
+                    f"{what_zh}未编号，按位置编为下一号 / unnumbered {what_en}: given the next "
+                    f"free number under {parent_code or 'the table'}",
+                    item.line,
+                    item,
+                )
+            )
         elif reason == "misfit":
             findings.append(
                 NodeFinding(
@@ -83,7 +93,7 @@ def _number_siblings(
             next_free += 1
             wanted = next_free
         code = f"{prefix}{wanted}"
-        if code != printed:
+        if code != printed and printed:
             item.printed_code = printed  # type: ignore[union-attr]
         item.code = code  # type: ignore[union-attr]
     numbers = sorted(used)
@@ -103,6 +113,8 @@ def _number_siblings(
 
 def _wanted_number(printed: str, prefix: str) -> tuple[int | None, str]:
     """The sibling number a printed code asks for, and what is wrong with it if anything."""
+    if not printed:
+        return None, "unnumbered"
     parts = printed.split(".")
     depth = prefix.count(".") + 1
     if len(parts) == depth:

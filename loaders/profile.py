@@ -32,16 +32,18 @@ from skillgraph.model import (
 )
 
 from .errors import SourceFormatError
-from .names import LEVEL_NAMES, TRADES
+from .names import LEVEL_NAMES
 
 __all__ = ["footnote_references", "parse_profile"]
 
 REF = "#footnote/"  # Profile.lines key "<item key>#footnote/<n>" -> line of the marker
 
 _PAGE_NUMBER = re.compile(r"[—–-]\s*\d+\s*[—–-]")
-_MARKER = re.compile(r"\d{1,2}")
-_HEADING = re.compile(r"(\d+(?:\.\d+)*)\s+([^\s。；，]+)")
-_END_OF_PART = re.compile(r"3\s+工作要求")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_MARKER = re.compile(rf"\d{{1,2}}|[{_CIRCLED}]")
+# "1.1 职业名称", "1.职业概况", "1.9.2鉴定方式": a code, then a name starting with a CJK character
+_HEADING = re.compile(r"(\d+(?:\.\d+)*)\.?\s*([\u4e00-\u9fff][^\s。；，]*)")
+_END_OF_PART = re.compile(r"3\.?\s*工作要求")
 _NUMERAL = "〇一二三四五六七八九"
 _LEVEL = re.compile(r"([一二三四五])级/(高级技师|初级工|中级工|高级工|技师)")
 _GRADES = re.compile(
@@ -50,7 +52,7 @@ _GRADES = re.compile(
     re.S,
 )
 _TRADE_LIST = re.compile(
-    r"本职业包含(?P<names>.+?)等\s*(?P<count>[\d一二两三四五六七八九十]+)\s*个工种"
+    r"本职业包含(?P<names>.+?)等?\s*(?P<count>[\d一二两三四五六七八九十]+)\s*个工种"
 )
 _GREEN = re.compile(r"“(?P<mark>[A-Za-z])”为绿色职业标识")
 _HOURS = re.compile(r"(\d+)\s*标准学时")
@@ -73,20 +75,18 @@ _EXPECTED: tuple[tuple[str, str], ...] = (
     ("1.8", "培训参考学时"),
     ("1.9", "职业技能鉴定要求"),
     ("1.9.1", "申报条件"),
-    ("1.9.2", "评价方式"),
+    ("1.9.2", "(?:评价|鉴定)方式"),  # 鉴定 in the editions before 2019's template
     ("1.9.3", "监考人员、考评人员与考生配比"),
-    ("1.9.4", "评价时间"),
-    ("1.9.5", "评价场所设备"),
+    ("1.9.4", "(?:评价|鉴定)时间"),
+    ("1.9.5", "(?:评价|鉴定)场所设备"),
     ("2", "基本要求"),
     ("2.1", "职业道德"),
     ("2.1.1", "职业道德基本知识"),
     ("2.1.2", "职业守则"),
     ("2.2", "基础知识"),
-    ("2.2.1", _ANY_KNOWLEDGE),  # occupation-specific names, all "…知识"
-    ("2.2.2", _ANY_KNOWLEDGE),
-    ("2.2.3", _ANY_KNOWLEDGE),
-    ("2.2.4", "相关法律法规知识"),
 )
+# then 2.2.1 … 2.2.n: occupation-specific groups, all named "…知识" (at least one)
+_KNOWLEDGE_GROUPS = "2.2"
 _NO_TEXT = {"1", "1.9", "2", "2.1", "2.2"}  # headings directly followed by sub-headings
 
 _SCHOOL_SLUG = {
@@ -132,6 +132,12 @@ class _Footnote:
     number: int
     marker_line: int
     paras: list[_Para] = field(default_factory=list)
+
+
+def marker_number(text: str) -> int:
+    """A footnote marker's number: ``2`` or ``②``."""
+    text = text.strip()
+    return _CIRCLED.index(text) + 1 if text in _CIRCLED else int(text)
 
 
 def _join(chunks: Iterable[tuple[int, str]]) -> tuple[str, list[int]]:
@@ -193,14 +199,14 @@ class _Splitter:
             self.ignored[no] = "ignored/page-number"
             return
         if self._starts_footnote(i):
-            self.footnotes.append(_Footnote(int(text), no))
+            self.footnotes.append(_Footnote(marker_number(text), no))
             self.in_foot, self.after_number = True, True
             return
         if self.in_foot and not self.after_number and self._page_break(i):
             self.in_foot = False
         self.after_number = False
         if not self.in_foot and _MARKER.fullmatch(raw):
-            self._attach_marker(int(raw), no)
+            self._attach_marker(marker_number(raw), no)
             return
         _add_line(self.footnotes[-1].paras if self.in_foot else self.body, no, raw)
 
@@ -266,12 +272,19 @@ def _sections(body: list[_Para], source: str, end_line: int) -> dict[str, _Secti
     if len(sections) < len(_EXPECTED):
         code, name = _EXPECTED[len(sections)]
         raise SourceFormatError(source, end_line, f"missing heading {code} {name}")
+    if len(sections) == len(_EXPECTED):
+        raise SourceFormatError(source, end_line, f"missing heading {_KNOWLEDGE_GROUPS}.1 …知识")
     return sections
 
 
 def _check_heading(index: int, code: str, name: str, line: int, source: str) -> None:
     if index >= len(_EXPECTED):
-        raise SourceFormatError(source, line, f"unexpected heading {code} {name} after 2.2.4")
+        want_code = f"{_KNOWLEDGE_GROUPS}.{index - len(_EXPECTED) + 1}"
+        if code != want_code or not re.fullmatch(_ANY_KNOWLEDGE, name):
+            raise SourceFormatError(
+                source, line, f"unexpected heading {code} {name} (expected {want_code} …知识)"
+            )
+        return
     want_code, want_name = _EXPECTED[index]
     if code != want_code:
         raise SourceFormatError(
@@ -409,6 +422,48 @@ def _grades(section: _Section, ctx: _Ctx) -> tuple[list[Level], list[Trade]]:
     return levels, trades
 
 
+def _definition(section: _Section, ctx: _Ctx) -> tuple[str, list[_Para]]:
+    """1.3's definition, and its 本职业包含X、Y两个工种 sentence if it has one.
+
+    That sentence names trades whose tables are not split by trade: the occupation's
+    levels are theirs too (see :func:`_listed_trades`).
+    """
+    listed = [p for p in section.paras if _TRADE_LIST.match(p.text)]
+    rest = _Section(section.code, section.name, section.line,
+                    [p for p in section.paras if p not in listed])
+    text = _field(rest, "definition", ctx)
+    for para in listed:
+        para.key = "profile/trades"
+    return text, listed
+
+
+def _listed_trades(listed: list[_Para], levels: list[Level], ctx: _Ctx) -> list[Trade]:
+    trades: list[Trade] = []
+    for para in listed:
+        match = _TRADE_LIST.match(para.text)
+        assert match is not None
+        names = match["names"].split("、")
+        stated = _cn_int(match["count"])
+        if stated != len(names):
+            ctx.findings.append(
+                _finding(
+                    FindingKind.PROFILE_CONTRADICTION,
+                    f"句中称{match['count']}个工种，却列出{len(names)}个",
+                    f"the sentence states {stated} trades but lists {len(names)}",
+                    para.line,
+                    "profile/trades",
+                )
+            )
+        ctx.lines.setdefault("trades", para.line)
+        offset = match.start("names")
+        for name in names:
+            slug = f"trade-{len(trades) + 1}"
+            ranks = [lv.rank for lv in levels]
+            trades.append(Trade(slug, name, "", ranks, "", para.line_at(offset)))
+            offset += len(name) + 1
+    return trades
+
+
 def _trades_of(match: re.Match[str], para: _Para, ctx: _Ctx) -> list[Trade]:
     names = match["subject"].split("、")
     if match["trades"]:
@@ -422,8 +477,9 @@ def _trades_of(match: re.Match[str], para: _Para, ctx: _Ctx) -> list[Trade]:
     ranks = [r for r in (_rank(m) for m in _LEVEL.finditer(match["levels"])) if r not in common]
     trades, offset = [], match.start("subject")
     for name in names:
-        slug, name_en = TRADES.get(name, (f"trade-{len(trades) + 1}", ""))
-        trades.append(Trade(slug, name, name_en, list(ranks), "", para.line_at(offset)))
+        # slugs and English names come from the standard's names file (the interpreter)
+        slug = f"trade-{len(trades) + 1}"
+        trades.append(Trade(slug, name, "", list(ranks), "", para.line_at(offset)))
         offset += len(name) + 1
     return trades
 
@@ -726,8 +782,10 @@ def parse_profile(
         ctx.lines["footnotes"] = footnotes[0].line
     name, green = _name(sections["1.1"], footnotes, ctx)
     code = _code(sections["1.2"], ctx)
-    definition = _field(sections["1.3"], "definition", ctx)
+    definition, listed = _definition(sections["1.3"], ctx)
     levels, trades = _grades(sections["1.4"], ctx)
+    if listed and not trades:
+        trades = _listed_trades(listed, levels, ctx)
     _check_trade_footnote(trades, footnotes, ctx)
     environment = _field(sections["1.5"], "environment", ctx)
     traits = _field(sections["1.6"], "ability_traits", ctx)

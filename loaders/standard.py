@@ -28,19 +28,24 @@ from .assessment import read_assessment
 from .eligibility import read_eligibility
 from .errata import apply_errata, load_errata
 from .errors import SourceFormatError
-from .names import TRADES, trade_slug
+from .layout import Layout, read_layout
+from .names import load_names
 from .numbering import normalize_trade_level
+from .preface import read_front
 from .profile import parse_profile
-from .source import SourceLine, read_source, source_lines
+from .source import SourceLine, source_lines
 from .tables import NodeFinding, build_table, split_regions
+from .variants import refuse_unsupported
 from .weights import ParsedWeights, WeightTable, parse_weights
 
 DEFAULT_SOURCE = "4-09-07-04_carbon-emission-manager_draft.txt"
+SHIPPED_SOURCES = (DEFAULT_SOURCE, "4-04-05-05_ai-trainer_2021.pdf")
+# "1  职业概况" (text extraction) or "1.职业概况" / "3工作要求" (2021 editions)
 SECTION_HEADINGS = {
-    1: re.compile(r"^1\s+职业概况$"),
-    2: re.compile(r"^2\s+基本要求$"),
-    3: re.compile(r"^3\s+工作要求$"),
-    4: re.compile(r"^4\s+权重表$"),
+    1: re.compile(r"^1\.?\s*职业概况$"),
+    2: re.compile(r"^2\.?\s*基本要求$"),
+    3: re.compile(r"^3\.?\s*工作要求$"),
+    4: re.compile(r"^4\.?\s*权重表$"),
 }
 
 
@@ -49,21 +54,40 @@ def default_source() -> Path:
     return Path(str(resources.files("skillgraph.standards") / DEFAULT_SOURCE))
 
 
-def parse_standard(path: Path, *, errata: Path | None = None) -> Standard:
-    """Parse one standard's text file; raises SourceFormatError naming file and line."""
-    path = Path(path)
-    raw, digest = read_source(path)
+def shipped_sources() -> list[Path]:
+    """Every standard shipped with the package, in a fixed order."""
+    root = resources.files("skillgraph.standards")
+    return [Path(str(root / name)) for name in SHIPPED_SOURCES]
+
+
+def parse_standard(
+    path: Path, *, errata: Path | None = None, names: Path | None = None
+) -> Standard:
+    """Read and interpret one standard (text or PDF); SourceFormatError names file and line."""
+    return interpret(read_layout(Path(path)), errata=errata, names=names)
+
+
+def interpret(layout: Layout, *, errata: Path | None = None, names: Path | None = None) -> Standard:
+    """The national template read off a layout: the one place that decides what is what."""
+    path = layout.source
+    raw, digest = layout.lines, layout.sha256
     lines = source_lines(raw)
+    refuse_unsupported(lines, path)
     starts = _section_starts(lines, path)
-    title, status = _title(lines[: starts[1]], path)
+    front = read_front(lines[: starts[1]], path)
+    title, status = front.title, front.status
     profile, groups, profile_findings, profile_owner = parse_profile(raw, source=str(path))
+    occupation_names = load_names(profile.code, names)
+    profile.name_en = occupation_names.occupation_en
+    for position, trade in enumerate(profile.trades, 1):
+        trade.slug, trade.name_en = occupation_names.trade(trade.name, position)
     profile = read_eligibility(profile, raw, profile_owner, source=str(path))
     profile = read_assessment(profile, raw, profile_owner, source=str(path))
     sec3 = lines[starts[3] + 1 : starts[4]]
     sec4 = lines[starts[4] + 1 :]
 
-    regions, trade_heads = split_regions(sec3, path)
-    trade_names = {name: slug for name, (slug, _en) in TRADES.items()}
+    trade_names = {t.name: t.slug for t in profile.trades}
+    regions, trade_heads = split_regions(sec3, path, set(trade_names))
     by_key: dict[str, TradeLevel] = {}
     node_findings: list[NodeFinding] = []
     cell_nodes: list[tuple[object, object]] = []
@@ -72,10 +96,10 @@ def parse_standard(path: Path, *, errata: Path | None = None) -> Standard:
     for region in regions:
         slug = None
         if region.trade_name is not None:
-            slug = trade_names.get(region.trade_name) or trade_slug(
-                region.trade_name, region.section
-            )
-        built = build_table(region, slug, path)
+            slug = trade_names.get(region.trade_name) or occupation_names.trade(
+                region.trade_name, len(trade_names) + 1
+            )[0]
+        built = build_table(region, slug, path, layout)
         tl = built.trade_levels[0]
         key = tl_key(tl)
         if key in by_key:
@@ -96,7 +120,8 @@ def parse_standard(path: Path, *, errata: Path | None = None) -> Standard:
     node_findings.extend(_attach_weights(weights, by_key, trade_names, path))
 
     findings = list(profile_findings)
-    findings.extend(_trade_findings(profile.trades, trade_heads, by_key))
+    if trade_heads:  # trades with tables of their own; else they share the occupation's
+        findings.extend(_trade_findings(profile.trades, trade_heads, by_key))
     _set_trade_sections(profile.trades, trade_heads)
     paths = _node_paths(trade_levels)
     for nf in node_findings:
@@ -132,11 +157,16 @@ def parse_standard(path: Path, *, errata: Path | None = None) -> Standard:
         unassigned.append((sl.number, sl.text, "section heading"))
     for sl in lines[: starts[1]]:
         if sl.text:
-            owner.setdefault(sl.number, []).append("standard")
+            owner.setdefault(sl.number, []).append(front.owner.get(sl.number, "standard"))
     unassigned.sort()
     return Standard(
         title=title,
         status=status,
+        edition=front.edition,
+        preface=front.preface,
+        source_kind=layout.kind,
+        pages={n: box.page for n, box in layout.boxes.items()},
+        source_text=list(layout.lines) if layout.kind != "text" else [],
         source_name=path.name,
         source_sha256=digest,
         profile=profile,
@@ -167,15 +197,6 @@ def _section_starts(lines: list[SourceLine], path: Path) -> dict[int, int]:
     if order != sorted(order):
         raise SourceFormatError(path, starts[4] + 1, "sections 1–4 are out of order")
     return starts
-
-
-def _title(head: list[SourceLine], path: Path) -> tuple[str, str]:
-    texts = [sl.text for sl in head if sl.text]
-    status = next((t.strip("（）()") for t in texts if t.startswith(("（", "("))), "")
-    title = "".join(t for t in texts if not t.startswith(("（", "(")))
-    if not title:
-        raise SourceFormatError(path, 1, "no title before section 1")
-    return title, status
 
 
 def _preamble(

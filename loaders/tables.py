@@ -12,18 +12,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from skillgraph.model import FindingKind, Function, Requirement, TradeLevel, WorkContent
 
-from .cells import CONTENT, FUNCTION, KNOWLEDGE, SKILL, Cell, scan_table, strip_code
+from .cells import CONTENT, FUNCTION, KNOWLEDGE, SKILL, Cell, TableScan, scan_table, strip_code
 from .errors import SourceFormatError
 from .names import LEVEL_RANKS
-from .source import SourceLine
+from .source import PAGE_NUMBER, SourceLine
 
-TRADE_HEADING = re.compile(r"^3\.(\d+)\s+(\S+?)$")
-LEVEL_HEADING = re.compile(r"^3\.(\d+)\.(\d+)\s+([一二三四五]级/\S+)$")
-COMMON_HEADING = re.compile(r"^3\.(\d+)\s+(\S+?)([一二三四五]级/\S+)$")
+if TYPE_CHECKING:
+    from .layout import Layout
+
+TRADE_HEADING = re.compile(r"^3\.(\d+)\s*([\u4e00-\u9fff]\S*?)$")
+LEVEL_HEADING = re.compile(r"^3\.(\d+)\.(\d+)\s*([一二三四五]级/\S+)$")
+# "3.1  碳排放管理员五级/初级工" (a common level named by the occupation) or "3.1五级/初级工"
+COMMON_HEADING = re.compile(r"^3\.(\d+)\s*(\S*?)([一二三四五]级/\S+)$")
 
 
 @dataclass
@@ -55,8 +60,15 @@ class ParsedTables:
     findings: list[NodeFinding] = field(default_factory=list)
 
 
-def split_regions(lines: list[SourceLine], path: Path) -> tuple[list[TableRegion], list]:
-    """Cut §3 into one region per trade-level table, by the 3.x / 3.x.y headings."""
+def split_regions(
+    lines: list[SourceLine], path: Path, trade_names: set[str]
+) -> tuple[list[TableRegion], list]:
+    """Cut §3 into one region per trade-level table, by the 3.x / 3.x.y headings.
+
+    A 3.x heading that names no level is a trade when §1 names it; any other such heading
+    must be followed by 3.x.y level headings (checked there), so a trade §1 forgot still
+    loads and is reported by the profile check.
+    """
     regions: list[TableRegion] = []
     trades: list[tuple[str, str, int]] = []
     trade: tuple[str, str, int] | None = None
@@ -73,7 +85,9 @@ def split_regions(lines: list[SourceLine], path: Path) -> tuple[list[TableRegion
             current = _region(None, f"3.{m.group(1)}", m.group(3), sl, path)
             regions.append(current)
             trade = None
-        elif (m := TRADE_HEADING.match(sl.text)) and sl.text.endswith("员"):
+        elif (m := TRADE_HEADING.match(sl.text)) and (
+            m.group(2) in trade_names or _starts_levels(lines, sl)
+        ):
             trade = (m.group(2), f"3.{m.group(1)}", sl.number)
             trades.append(trade)
             current = None
@@ -84,6 +98,13 @@ def split_regions(lines: list[SourceLine], path: Path) -> tuple[list[TableRegion
             path, lines[0].number if lines else 1, "§3 has no trade-level table"
         )
     return regions, trades
+
+
+def _starts_levels(lines: list[SourceLine], heading: SourceLine) -> bool:
+    """Is the next non-blank line a 3.x.y level heading (so this 3.x heading is a trade)?"""
+    after = (sl for sl in lines if sl.number > heading.number and sl.text)
+    nxt = next(after, None)
+    return nxt is not None and bool(LEVEL_HEADING.match(nxt.text))
 
 
 def _region(trade: str | None, section: str, level: str, sl: SourceLine, path: Path) -> TableRegion:
@@ -101,9 +122,15 @@ class _ContentState:
     last_number: dict[int, int] = field(default_factory=lambda: {SKILL: 0, KNOWLEDGE: 0})
 
 
-def build_table(region: TableRegion, trade_slug: str | None, path: Path) -> ParsedTables:
-    """One trade-level's tree from its region, codes as printed."""
-    scan = scan_table(region.lines)
+def build_table(
+    region: TableRegion, trade_slug: str | None, path: Path, layout: Layout | None = None
+) -> ParsedTables:
+    """One trade-level's tree from its region, codes as printed.
+
+    Cells come from the layout where the reader saw the table's ruling lines (a PDF), else
+    they are joined from the region's lines (:func:`loaders.cells.scan_table`).
+    """
+    scan = _geometric_scan(region, layout) if layout and layout.cells else scan_table(region.lines)
     tl = TradeLevel(
         trade=trade_slug, rank=region.rank, heading=region.heading, line=region.heading_line
     )
@@ -135,13 +162,34 @@ def build_table(region: TableRegion, trade_slug: str | None, path: Path) -> Pars
     return out
 
 
+def _geometric_scan(region: TableRegion, layout: Layout) -> TableScan:
+    """The layout's cells in this region; every other line of it is furniture with a reason."""
+    numbers = [sl.number for sl in region.lines]
+    if not numbers:
+        return TableScan()
+    cells = layout.cells_between(numbers[0], numbers[-1])
+    held = {p.line for c in cells for p in c.pieces}
+    furniture = [
+        (sl.number, sl.text, layout.furniture.get(sl.number) or _why_not_content(sl.text))
+        for sl in region.lines
+        if sl.text and sl.number not in held
+    ]
+    return TableScan(cells=cells, furniture=furniture)
+
+
+def _why_not_content(text: str) -> str:
+    return "page number" if PAGE_NUMBER.match(text) else "text outside the table's cells"
+
+
 def _requirement(cell: Cell, state: _ContentState, findings: list[NodeFinding]) -> Requirement:
     text = strip_code(cell.text, cell.printed_code)
     number = _last_number(cell.printed_code, cell.malformed)
     if cell.page != state.page:
         state.page, state.phase = cell.page, SKILL
     worded_as_skill = text.startswith("能")
-    if not worded_as_skill:
+    if cell.from_geometry:  # the ruling lines say which column; the wording is only checked
+        column = cell.column
+    elif not worded_as_skill:
         column = KNOWLEDGE
     elif state.phase == SKILL:
         column = SKILL
@@ -171,6 +219,8 @@ def _requirement(cell: Cell, state: _ContentState, findings: list[NodeFinding]) 
 
 
 def _last_number(code: str, malformed: bool) -> int:
+    if not code:
+        return 0  # an unnumbered item (numbering reports it)
     tail = code.split(".")[-1]
     if malformed and len(tail) > 1:
         tail = tail[1:]

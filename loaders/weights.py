@@ -19,7 +19,8 @@ from .names import LEVEL_RANKS
 from .source import PAGE_NUMBER, SourceLine
 
 SECTION = re.compile(r"^4\.(\d+)\s+(\S+)$")
-TABLE = re.compile(r"^4\.(\d+)\.(\d+)\s+(理论知识|技能要求)权重表$")
+# "4.1.1 理论知识权重表" under a trade's 4.1, or "4.1理论知识权重表" (tables not split by trade)
+TABLE = re.compile(r"^4\.(\d+)(?:\.(\d+))?\s*(理论知识|技能要求)权重表$")
 LEVEL_HEAD = re.compile(r"^([一二三四五]级)/$")
 VALUE = re.compile(r"^(\d+|—+|-+)$")
 GROUPS = {"基本要求": None, "相关知识要求": "function", "技能要求": "function"}

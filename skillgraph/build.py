@@ -1,4 +1,4 @@
-"""`skillgraph build`: source → parsed model → RDF → closure → validation → artifacts.
+"""`skillgraph build`: sources → parsed models → one RDF graph → closure → validation → artifacts.
 
 Everything is written into a temporary directory beside the output and swapped in at
 the end (:mod:`skillgraph.atomic`), so a failed or killed build leaves the previous
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -20,15 +20,15 @@ from rdflib import Graph
 
 from .atomic import write_files
 from .indexed import TripleIndex
-from .loaders.standard import parse_standard
 from .model import Standard
 from .reason import ReasonerError, check_with_hermit, materialize_closure
 from .report import write_reports
 from .schemaorg import schema_org_jsonld
 from .serialize import jsonld_context, to_jsonld, to_ntriples, to_turtle
+from .sources import expand_sources, read_standards
 from .to_rdf import standard_to_graph
 from .validate import ValidationResult, validate
-from .vocab import DEFAULT_DATA_BASE, requires
+from .vocab import DCTERMS, DEFAULT_DATA_BASE, SG, SKOS, requires
 
 Progress = Callable[[str], None]
 
@@ -44,13 +44,19 @@ class HermitSummary:
 @dataclass
 class BuildResult:
     out: Path
-    standard: Standard
+    standards: list[Standard]
     graph: Graph
     asserted: int
     inferred: int
     validation: ValidationResult
     hermit: HermitSummary
     timings: dict[str, float] = field(default_factory=dict)
+    cached: int = 0  # standards whose parse came from the cache
+
+    @property
+    def standard(self) -> Standard:
+        """The first standard built (the only one when a single source is given)."""
+        return self.standards[0]
 
     @property
     def ok(self) -> bool:
@@ -66,17 +72,22 @@ def ontology_text() -> bytes:
 
 
 def build(
-    source: Path,
+    source: Path | Sequence[Path] | None,
     out: Path,
     *,
     base: str = DEFAULT_DATA_BASE,
     hermit: bool = True,
     progress: Progress | None = None,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
-    """Build one standard into ``out``; returns what was built and how it validated.
+    """Build every standard given (files or directories; None = every shipped one) into
+    ``out`` as one graph; returns what was built and how it validated.
 
-    Artifacts are written even when validation finds violations (the report says why);
-    the caller decides the exit code from ``BuildResult.ok``.
+    Each standard is read on its own (in parallel, cached by content); the graph is their
+    union.  Closure, HermiT and SHACL run over the union; reports and provenance are
+    written per standard (``standards/<code>/``) and for the whole build.  Artifacts are
+    written even when validation finds violations (the report says why); the caller
+    decides the exit code from ``BuildResult.ok``.
     """
     say = progress or (lambda _m: None)
     timings: dict[str, float] = {}
@@ -85,11 +96,17 @@ def build(
         timings[name] = time.perf_counter() - start
         say(f"  {name:<13} {timings[name] * 1000:8.0f} ms")
 
+    given = [] if source is None else [source] if isinstance(source, str | Path) else source
     t = time.perf_counter()
-    std = parse_standard(source)
+    sources = expand_sources([Path(p) for p in given])
+    standards, cached = read_standards(sources, cache_dir=cache_dir, progress=say)
     stage("parse", t)
     t = time.perf_counter()
-    graph = standard_to_graph(std, base=base)
+    graph = Graph()
+    for std in standards:
+        graph += standard_to_graph(std, base=base)
+    for prefix, ns in (("sg", SG), ("skos", SKOS), ("dcterms", DCTERMS)):
+        graph.bind(prefix, ns)
     asserted = len(graph)
     stage("rdf", t)
     t = time.perf_counter()
@@ -119,10 +136,14 @@ def build(
         "validation.ttl": to_turtle(validation.report_graph, base),
         "validation.txt": validation.report_text.encode("utf-8"),
     }
-    files.update(write_reports(std, store, validation, hermit_summary, asserted, inferred))
+    files.update(
+        write_reports(standards, store, validation, hermit_summary, asserted, inferred, base)
+    )
     write_files(out, files)
     stage("serialization", t)
-    return BuildResult(out, std, graph, asserted, inferred, validation, hermit_summary, timings)
+    return BuildResult(
+        out, standards, graph, asserted, inferred, validation, hermit_summary, timings, cached
+    )
 
 
 def _hermit(graph: Graph) -> HermitSummary:

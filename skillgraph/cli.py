@@ -28,9 +28,11 @@ def main() -> None:
 @main.command()
 @click.option(
     "--source",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Standard text file (default: the 4-09-07-04 draft shipped with skillgraph).",
+    "sources",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="A standard's PDF or text file, or a directory of them; repeat for several "
+    "(default: every standard shipped with skillgraph).",
 )
 @click.option(
     "--out",
@@ -46,31 +48,36 @@ def main() -> None:
     show_default=True,
     help="Also check ontology + data with the HermiT OWL reasoner (needs Java; ~30 s).",
 )
-def build(source: Path | None, out: Path, base: str, hermit: bool) -> None:
-    """Parse, reason, validate and write the graph, dumps and reports to OUT."""
+def build(sources: tuple[Path, ...], out: Path, base: str, hermit: bool) -> None:
+    """Read, reason, validate and write every standard given as one graph, dumps and reports."""
     from .build import build as run_build
     from .loaders.errors import SourceFormatError
-    from .loaders.standard import default_source
 
     if not base.endswith(("/", "#")):
         raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
-    src = source or default_source()
-    if not src.is_file():
-        _fail(f"{src}: no such file")
-    click.echo(f"building {src.name} → {out}/", err=True)
+    names = ", ".join(p.name for p in sources) or "every shipped standard"
+    click.echo(f"building {names} → {out}/", err=True)
     try:
         result = run_build(
-            src, out, base=base, hermit=hermit, progress=lambda m: click.echo(m, err=True)
+            list(sources) or None,
+            out,
+            base=base,
+            hermit=hermit,
+            progress=lambda m: click.echo(m, err=True),
         )
     except SourceFormatError as exc:
         _fail(str(exc))
-    std = result.standard
+    for std in result.standards:
+        click.echo(
+            f"{std.profile.code} {std.profile.name}: {len(std.trade_levels)} trade-levels, "
+            f"{sum(len(t.functions) for t in std.trade_levels)} functions, "
+            f"{len(std.findings)} findings",
+            err=True,
+        )
     click.echo(
-        f"{len(std.trade_levels)} trade-levels, "
-        f"{sum(len(t.functions) for t in std.trade_levels)} functions, "
-        f"{result.asserted + result.inferred} triples; "
-        f"{result.validation.violations} violations, {result.validation.warnings} warnings, "
-        f"{len(std.findings)} findings; HermiT {result.hermit.status}",
+        f"{len(result.standards)} standard(s), {result.asserted + result.inferred} triples; "
+        f"{result.validation.violations} violations, {result.validation.warnings} warnings; "
+        f"HermiT {result.hermit.status}",
         err=True,
     )
     click.echo(f"report: {out / 'report.md'}", err=True)

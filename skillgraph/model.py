@@ -162,6 +162,7 @@ class Profile:
     assessment: list[TextItem]  # methods, pass mark, ratios, durations, venues (keys say which)
     pass_mark: int
     lines: dict[str, int] = field(default_factory=dict)  # field name -> source line
+    name_en: str = ""  # from the standard's names file
     # filled by loaders.eligibility and loaders.assessment (§1.8, §1.9 and footnotes 2, 3)
     education_levels: list[EducationLevel] = field(default_factory=list)
     related_occupations: list[RelatedOccupation] = field(default_factory=list)
@@ -171,11 +172,25 @@ class Profile:
 
 
 @dataclass
+class Preface:
+    """The 说明 of a published edition: what it rests on, who drafted, reviewed, approved it."""
+
+    paragraphs: list[TextItem] = field(default_factory=list)
+    basis: list[str] = field(default_factory=list)  # titles of the documents it is based on
+    drafting_organisations: list[str] = field(default_factory=list)
+    drafters: list[str] = field(default_factory=list)
+    reviewing_organisations: list[str] = field(default_factory=list)
+    reviewers: list[str] = field(default_factory=list)
+    approved_by: list[str] = field(default_factory=list)  # ministries
+    issued_by: list[str] = field(default_factory=list)  # as printed on the cover
+
+
+@dataclass
 class Standard:
     """A whole standard as parsed; the single input of the RDF step."""
 
     title: str
-    status: str  # 征求意见稿
+    status: str  # 征求意见稿, 2021年版
     source_name: str
     source_sha256: str
     profile: Profile
@@ -185,6 +200,11 @@ class Standard:
     unassigned: list[tuple[int, str, str]]  # (line, text, reason) of lines in no node
     line_owner: dict[int, list[str]]  # line -> model paths of the nodes holding its text
     preamble: list[TextItem] = field(default_factory=list)  # §3's covers-lower-level sentence
+    edition: int | None = None  # 2021 for （2021年版）
+    preface: Preface = field(default_factory=Preface)
+    source_kind: str = "text"  # "text" | "pdf"
+    pages: dict[int, int] = field(default_factory=dict)  # line → page (PDF sources)
+    source_text: list[str] = field(default_factory=list)  # the reader's lines (PDF sources)
 
 
 # ---------------------------------------------------------------- eligibility, training, assessment
@@ -279,6 +299,10 @@ class Assessment:
     candidates_per_invigilator: int | None = None
     min_invigilators: int | None = None  # per examination room
     min_reviewers: int | None = None
+    assessor_ratio: str | None = None  # assessors : candidates as printed, "1:3"
+    candidates_per_assessor: int | None = None
+    min_assessors: int | None = None
+    odd_assessors: bool = False
     odd_reviewers: bool = False
     venue: str | None = None
     equipment: str | None = None

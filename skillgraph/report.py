@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -16,6 +17,7 @@ import pyoxigraph as ox
 from .catalog import load_query
 from .model import Standard
 from .store import run_query
+from .vocab import SH
 
 if TYPE_CHECKING:
     from .build import HermitSummary
@@ -46,21 +48,99 @@ def provenance_summary(std: Standard, source_lines: int) -> dict[str, int]:
     }
 
 
+@dataclass(frozen=True)
+class Counts:
+    """SHACL result counts of one standard (results whose focus node is under its IRIs)."""
+
+    violations: int
+    warnings: int
+
+
+def _counts(validation: ValidationResult, prefix: str) -> Counts:
+    graph = validation.report_graph
+    by: Counter[str] = Counter()
+    for result in graph.subjects(SH.resultSeverity, None):
+        focus = graph.value(result, SH.focusNode)
+        if focus is not None and str(focus).startswith(prefix):
+            by[str(graph.value(result, SH.resultSeverity))] += 1
+    return Counts(by[str(SH.Violation)], by[str(SH.Warning)])
+
+
 def write_reports(
-    std: Standard,
+    standards: list[Standard],
     store: ox.Store,
     validation: ValidationResult,
     hermit: HermitSummary,
     asserted: int,
     inferred: int,
+    base: str,
 ) -> dict[str, bytes]:
+    """Per standard ``standards/<code>/`` report.md, report.html, provenance.tsv (and the
+    PDF reader's lines as source.txt, which its sg:sourceLine numbers count); for the whole
+    build report.md and report.html (every standard, in order) and provenance.tsv."""
     rows = overview_rows(store)
-    md = _markdown(std, rows, validation, hermit, asserted, inferred)
-    return {
-        "report.md": md.encode("utf-8"),
-        "report.html": _html(std, rows, validation, hermit, asserted, inferred).encode("utf-8"),
-        "provenance.tsv": _provenance_tsv(std).encode("utf-8"),
-    }
+    files: dict[str, bytes] = {}
+    mds, bodies, tsv = [], [], ["source\tline\towner\treason"]
+    for std in standards:
+        prefix = f"{base}occupation/{std.profile.code}/"
+        own = [r for r in rows if r["tradeLevel"].startswith(prefix)]
+        counts = _counts(validation, prefix)
+        md = _markdown(std, own, counts, hermit, asserted, inferred)
+        body = _html_body(std, own, counts, hermit, asserted, inferred)
+        folder = f"standards/{std.profile.code}"
+        files[f"{folder}/report.md"] = md.encode("utf-8")
+        files[f"{folder}/report.html"] = _page(f"{std.title} — build report", body)
+        files[f"{folder}/provenance.tsv"] = _provenance_tsv(std).encode("utf-8")
+        if std.source_text:
+            files[f"{folder}/source.txt"] = ("\n".join(std.source_text) + "\n").encode("utf-8")
+        mds.append(md)
+        bodies.append(f"<section id='{html.escape(std.profile.code)}'>{body}</section>")
+        tsv += [f"{std.source_name}\t{line}" for line in _provenance_tsv(std).splitlines()[1:]]
+    head = _summary_md(standards, validation, hermit, asserted, inferred)
+    files["report.md"] = "\n".join([head, *mds]).encode("utf-8")
+    files["report.html"] = _page("skillgraph build report", _summary_html(standards) + "".join(bodies))
+    files["provenance.tsv"] = ("\n".join(tsv) + "\n").encode("utf-8")
+    return files
+
+
+def _summary_md(
+    standards: list[Standard],
+    validation: ValidationResult,
+    hermit: HermitSummary,
+    asserted: int,
+    inferred: int,
+) -> str:
+    out = [
+        f"# Build report: {len(standards)} standard(s)",
+        "",
+        f"- Graph: {asserted + inferred} triples ({asserted} asserted, {inferred} inferred)",
+        f"- SHACL over the whole graph: {validation.violations} violations, "
+        f"{validation.warnings} warnings",
+        f"- HermiT over the whole graph: {hermit.status}",
+        "",
+        "| occupation | code | standard | source | trade-levels | findings |",
+        "|---|---|---|---|---:|---:|",
+    ]
+    out += [
+        f"| {s.profile.name} | {s.profile.code} | {s.title}（{s.status}） | `{s.source_name}` "
+        f"| {len(s.trade_levels)} | {len(s.findings)} |"
+        for s in standards
+    ]
+    return "\n".join(out) + "\n"
+
+
+def _summary_html(standards: list[Standard]) -> str:
+    e = html.escape
+    rows = "".join(
+        f"<tr><td><a href='#{e(s.profile.code)}'>{e(s.profile.name)}</a></td>"
+        f"<td>{e(s.profile.code)}</td><td>{e(s.title)}（{e(s.status)}）</td>"
+        f"<td class=n>{len(s.trade_levels)}</td><td class=n>{len(s.findings)}</td></tr>"
+        for s in standards
+    )
+    return (
+        "<h1>skillgraph build report</h1><table id=standards><tr><th>occupation</th>"
+        f"<th>code</th><th>standard</th><th>trade-levels</th><th>findings</th></tr>{rows}</table>"
+    )
 
 
 def _totals(rows: list[dict[str, str]]) -> dict[str, int]:
@@ -71,7 +151,7 @@ def _totals(rows: list[dict[str, str]]) -> dict[str, int]:
 def _markdown(
     std: Standard,
     rows: list[dict[str, str]],
-    validation: ValidationResult,
+    validation: Counts,
     hermit: HermitSummary,
     asserted: int,
     inferred: int,
@@ -85,8 +165,8 @@ def _markdown(
         "",
         f"- Source: `{std.source_name}` (sha256 `{std.source_sha256}`)",
         f"- Occupation: {std.profile.name} {std.profile.code}",
-        f"- Graph: {asserted + inferred} triples ({asserted} asserted, {inferred} inferred "
-        "by the covers-lower-level closure)",
+        f"- Graph (all standards of the build): {asserted + inferred} triples ({asserted} "
+        f"asserted, {inferred} inferred by the covers-lower-level closure)",
         f"- SHACL: {validation.violations} violations, {validation.warnings} warnings "
         "(warnings are defects of the draft)",
         f"- HermiT: {hermit.status}"
@@ -171,10 +251,10 @@ def _provenance_tsv(std: Standard) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _html(
+def _html_body(
     std: Standard,
     rows: list[dict[str, str]],
-    validation: ValidationResult,
+    validation: Counts,
     hermit: HermitSummary,
     asserted: int,
     inferred: int,
@@ -206,15 +286,8 @@ def _html(
         f"</code></td><td>{e(f.message)}</td></tr>"
         for f in std.findings
     )
-    return f"""<!doctype html>
-<html lang="zh"><head><meta charset="utf-8"><title>{e(std.title)} — build report</title>
-<style>
-body{{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:2rem;max-width:80rem}}
-table{{border-collapse:collapse;margin:1rem 0}}
-td,th{{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}}
-td.n{{text-align:right}} td.bar{{width:30rem}} .bar span{{display:inline-block;height:1rem}}
-.own{{background:#1f77b4}} .inh{{background:#aec7e8}}
-</style></head><body>
+    code = e(std.profile.code)
+    return f"""
 <h1>{e(std.title)}（{e(std.status)}）</h1>
 <p>{asserted + inferred} triples ({asserted} asserted, {inferred} inferred);
 SHACL {validation.violations} violations, {validation.warnings} warnings; HermiT {e(hermit.status)};
@@ -223,12 +296,28 @@ SHACL {validation.violations} violations, {validation.warnings} warnings; HermiT
 <p><span class=own style="display:inline-block;width:1rem;height:1rem"></span> own
 <span class=inh style="display:inline-block;width:1rem;height:1rem"></span>
 inherited from covered levels</p>
-<table id=levels><tr><th>trade-level</th><th>own</th><th>requires</th><th></th></tr>
+<table id=levels-{code} class=levels><tr><th>trade-level</th><th>own</th><th>requires</th><th></th></tr>
 {"".join(bars)}</table>
 <h2>Exam weights (%)</h2>
-<table id=weights>{"".join(weights)}</table>
+<table id=weights-{code} class=weights>{"".join(weights)}</table>
 <h2>Data-quality findings</h2>
-<table id=findings><tr><th>line</th><th>kind</th><th>node</th><th>message</th></tr>
+<table id=findings-{code} class=findings><tr><th>line</th><th>kind</th><th>node</th>
+<th>message</th></tr>
 {findings}</table>
-</body></html>
 """
+
+
+def _page(title: str, body: str) -> bytes:
+    e = html.escape
+    return f"""<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>{e(title)}</title>
+<style>
+body{{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:2rem;max-width:80rem}}
+table{{border-collapse:collapse;margin:1rem 0}}
+td,th{{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}}
+td.n{{text-align:right}} td.bar{{width:30rem}} .bar span{{display:inline-block;height:1rem}}
+.own{{background:#1f77b4}} .inh{{background:#aec7e8}}
+</style></head><body>
+{body}
+</body></html>
+""".encode()

@@ -23,12 +23,9 @@ from . import vocab as V
 from .iris import Iris, normalize_text
 from .loaders.translations import Translations, load_translations
 from .model import Function, Requirement, Standard, TradeLevel, Weight, WorkContent
-from .vocab import DCTERMS, DEFAULT_DATA_BASE, RDF, SG, SKOS
+from .vocab import DCTERMS, DEFAULT_DATA_BASE, RDF, SG, SKOS, XSD
 
 __all__ = ["competency_scheme", "resolve_target", "standard_to_graph", "weight_row_key"]
-
-# English names the model does not carry (Profile has no name_en); keyed by occupation code.
-OCCUPATION_NAMES_EN = {"4-09-07-04": "Carbon Emission Manager"}
 
 # Status of the document → (IRI slug, English label).
 _STATUS = {
@@ -46,16 +43,18 @@ _RANKS = ("1", "2", "3", "4", "5")
 LevelKey = tuple[str | None, int]  # (trade slug or None for the common level, rank)
 
 
-def status_slug(status: str) -> str:
-    """IRI slug of a document status: 征求意见稿 → ``draft`` (brackets and spaces ignored).
+def status_slug(status: str, edition: int | None = None) -> str:
+    """IRI slug of a document: 征求意见稿 → ``draft``; a published edition → its year.
 
     >>> status_slug("（征求意见稿）")
     'draft'
+    >>> status_slug("2021年版", 2021)
+    '2021'
     """
     for key, (slug, _) in _STATUS.items():
         if key in status:
             return slug
-    return "published"
+    return str(edition) if edition else "published"
 
 
 def weight_row_key(weight: Weight) -> str:
@@ -180,6 +179,9 @@ class _Builder:
         self.g.add((iri, RDF.type, cls))
         if line is not None:
             self.g.add((iri, V.sourceLine, Literal(line)))
+            page = self.std.pages.get(line)
+            if page is not None:
+                self.g.add((iri, V.sourcePage, Literal(page)))
         return iri
 
     def text(self, s: URIRef, p: URIRef, text: str | None, lang: str = "zh") -> None:
@@ -194,14 +196,19 @@ class _Builder:
     def build(self) -> Graph:
         std, iris = self.std, self.iris
         occ = self.occupation()
-        doc = self.node(iris.standard(status_slug(std.status)), V.OccupationalStandard, None)
+        slug = status_slug(std.status, std.edition)
+        doc = self.node(iris.standard(slug), V.OccupationalStandard, None)
         self.text(doc, DCTERMS.title, std.title)
         self.text(doc, V.status, std.status)
         for key, (_, label_en) in _STATUS.items():
             if key in std.status:
                 self.text(doc, V.status, label_en, "en")
+        if slug == str(std.edition):
+            self.text(doc, V.status, f"{std.edition} edition", "en")
         self.add(doc, DCTERMS.source, Literal(std.source_name))
         self.add(doc, V.sourceSha256, Literal(std.source_sha256))
+        self.add(doc, V.sourceKind, Literal(std.source_kind))
+        self.preface(doc)
         self.add(doc, V.describesOccupation, occ)
         self.skill_levels()
         self.trades(occ)
@@ -214,13 +221,32 @@ class _Builder:
         self.findings(doc)
         return self.g
 
+    def preface(self, doc: URIRef) -> None:
+        """The 说明 of a published edition as metadata of the document."""
+        std, pre = self.std, self.std.preface
+        if std.edition is not None:
+            self.add(doc, V.edition, Literal(str(std.edition), datatype=XSD.gYear))
+        for prop, values in (
+            (V.basedOn, pre.basis),
+            (V.draftingOrganisation, pre.drafting_organisations),
+            (V.drafter, pre.drafters),
+            (V.reviewingOrganisation, pre.reviewing_organisations),
+            (V.reviewer, pre.reviewers),
+            (V.approvedBy, pre.approved_by),
+            (V.issuedBy, pre.issued_by),
+        ):
+            for value in dict.fromkeys(values):
+                self.text(doc, prop, value)
+        if pre.paragraphs:
+            self.text(doc, V.prefaceText, "\n".join(p.text for p in pre.paragraphs))
+
     def occupation(self) -> URIRef:
         p, iris = self.std.profile, self.iris
         lines = p.lines
         line = lines.get("name", lines.get("code", min(lines.values(), default=None)))
         occ = self.node(iris.occupation(), V.Occupation, line)
         self.text(occ, SKOS.prefLabel, p.name)
-        self.text(occ, SKOS.prefLabel, OCCUPATION_NAMES_EN.get(p.code), "en")
+        self.text(occ, SKOS.prefLabel, p.name_en, "en")
         self.add(occ, SKOS.notation, Literal(p.code))
         self.text(occ, SKOS.definition, p.definition)
         self.add(occ, V.greenOccupation, Literal(p.green))
@@ -233,7 +259,7 @@ class _Builder:
         scheme = competency_scheme(iris)
         self.node(scheme, SKOS.ConceptScheme, None)
         self.text(scheme, SKOS.prefLabel, f"{p.name}职业能力")
-        en = OCCUPATION_NAMES_EN.get(p.code)
+        en = p.name_en
         if en:
             self.text(scheme, SKOS.prefLabel, f"Competencies of the {en}", "en")
         return occ
@@ -268,7 +294,7 @@ class _Builder:
         self.add(node, V.occupation, occ)
         self.add(node, V.level, iris.skill_level(tl.rank))
         if tl.trade is None:
-            name, name_en = p.name, OCCUPATION_NAMES_EN.get(p.code, "")
+            name, name_en = p.name, p.name_en
         else:
             if tl.trade not in trades:
                 raise ValueError(
@@ -435,7 +461,7 @@ class _Builder:
                     self.add(alt, V.requiresApprenticeship, Literal(True))
                 if s.apprenticeship_scope:
                     self.add(alt, V.apprenticeshipScope, scopes[s.apprenticeship_scope])
-        en = OCCUPATION_NAMES_EN.get(p.code)
+        en = p.name_en
         if p.related_occupations:
             scheme = self.node(URIRef(f"{iris.occupation()}/related-occupations"),
                                SKOS.ConceptScheme, None)  # fmt: skip
@@ -498,7 +524,7 @@ class _Builder:
                 short = level.name.partition("/")[2] or level.name
                 short_en = level.name_en.partition(" / ")[2] or level.name_en
                 self.text(node, SKOS.prefLabel, f"{p.name}{short}技能正规培训")
-                en = OCCUPATION_NAMES_EN.get(p.code, "this occupation")
+                en = p.name_en or "this occupation"
                 self.text(
                     node, SKOS.prefLabel, f"Formal skill training of the {en} for {short_en}", "en"
                 )
@@ -524,6 +550,8 @@ class _Builder:
                 (V.maxCandidatesPerInvigilator, a.candidates_per_invigilator),
                 (V.minInvigilatorsPerRoom, a.min_invigilators),
                 (V.minReviewers, a.min_reviewers),
+                (V.maxCandidatesPerAssessor, a.candidates_per_assessor),
+                (V.minAssessors, a.min_assessors),
             ):
                 if value is not None:
                     self.add(node, prop, Literal(value))
@@ -531,6 +559,10 @@ class _Builder:
                 self.add(node, V.invigilatorRatio, Literal(a.ratio))
             if a.min_reviewers is not None:
                 self.add(node, V.oddNumberOfReviewers, Literal(a.odd_reviewers))
+            if a.assessor_ratio:
+                self.add(node, V.assessorRatio, Literal(a.assessor_ratio))
+            if a.min_assessors is not None:
+                self.add(node, V.oddNumberOfAssessors, Literal(a.odd_assessors))
             self.text(node, V.venue, a.venue)
             self.text(node, V.requiredEquipment, a.equipment)
             for key in dict.fromkeys(a.provisions):

@@ -180,3 +180,20 @@ oddNumberOfReviewers = SG.oddNumberOfReviewers
 assessmentMethod = SG.assessmentMethod
 venue = SG.venue
 requiredEquipment = SG.requiredEquipment
+
+# sources read from a PDF, the preface of an edition, assessors of the skill exam
+sourcePage = SG.sourcePage
+sourceKind = SG.sourceKind
+edition = SG.edition
+basedOn = SG.basedOn
+draftingOrganisation = SG.draftingOrganisation
+drafter = SG.drafter
+reviewingOrganisation = SG.reviewingOrganisation
+reviewer = SG.reviewer
+approvedBy = SG.approvedBy
+issuedBy = SG.issuedBy
+prefaceText = SG.prefaceText
+assessorRatio = SG.assessorRatio
+maxCandidatesPerAssessor = SG.maxCandidatesPerAssessor
+minAssessors = SG.minAssessors
+oddNumberOfAssessors = SG.oddNumberOfAssessors
