@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -193,9 +194,9 @@ def _footnote_rule(page: Any, boxes: list[tuple[float, float, float, float]]) ->
     for edge in page.lines:
         horizontal = abs(edge["top"] - edge["bottom"]) < 1
         short = (edge["x1"] - edge["x0"]) < page.width * 0.4
-        if horizontal and short and edge["top"] > page.height * 0.5:
-            if not any(_inside(edge, b) for b in boxes):
-                return float(edge["top"])
+        low = edge["top"] > page.height * 0.5
+        if horizontal and short and low and not any(_inside(edge, b) for b in boxes):
+            return float(edge["top"])
     return None
 
 
@@ -204,7 +205,7 @@ def _footnote_rule(page: Any, boxes: list[tuple[float, float, float, float]]) ->
 
 def _write(pages: list[list[_Block]], w: _Writer) -> None:
     body = [b.line for blocks in pages for b in blocks if b.kind == "body" and b.line]
-    following = {id(a): b for a, b in zip(body, body[1:], strict=False)}
+    following = {id(a): b for a, b in itertools.pairwise(body)}
     margins = _margins(body)
     for blocks in pages:
         w.page_started = True

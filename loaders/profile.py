@@ -419,6 +419,8 @@ def _grades(section: _Section, ctx: _Ctx) -> tuple[list[Level], list[Trade]]:
             trades += _trades_of(match, para, ctx)
     if not levels:
         raise SourceFormatError(ctx.source, section.line, "no 本职业共设…个等级 sentence in 1.4")
+    for position, trade in enumerate(trades, 1):
+        trade.slug = f"trade-{position}"  # by position; the names file gives the real slugs
     return levels, trades
 
 

@@ -98,7 +98,8 @@ def write_reports(
         tsv += [f"{std.source_name}\t{line}" for line in _provenance_tsv(std).splitlines()[1:]]
     head = _summary_md(standards, validation, hermit, asserted, inferred)
     files["report.md"] = "\n".join([head, *mds]).encode("utf-8")
-    files["report.html"] = _page("skillgraph build report", _summary_html(standards) + "".join(bodies))
+    summary = _summary_html(standards)
+    files["report.html"] = _page("skillgraph build report", summary + "".join(bodies))
     files["provenance.tsv"] = ("\n".join(tsv) + "\n").encode("utf-8")
     return files
 
@@ -296,7 +297,8 @@ SHACL {validation.violations} violations, {validation.warnings} warnings; HermiT
 <p><span class=own style="display:inline-block;width:1rem;height:1rem"></span> own
 <span class=inh style="display:inline-block;width:1rem;height:1rem"></span>
 inherited from covered levels</p>
-<table id=levels-{code} class=levels><tr><th>trade-level</th><th>own</th><th>requires</th><th></th></tr>
+<table id=levels-{code} class=levels>
+<tr><th>trade-level</th><th>own</th><th>requires</th><th></th></tr>
 {"".join(bars)}</table>
 <h2>Exam weights (%)</h2>
 <table id=weights-{code} class=weights>{"".join(weights)}</table>

@@ -23,7 +23,7 @@ from . import vocab as V
 from .iris import Iris, normalize_text
 from .loaders.translations import Translations, load_translations
 from .model import Function, Requirement, Standard, TradeLevel, Weight, WorkContent
-from .vocab import DCTERMS, DEFAULT_DATA_BASE, RDF, SG, SKOS, XSD
+from .vocab import DCTERMS, DEFAULT_DATA_BASE, RDF, SG, SKOS
 
 __all__ = ["competency_scheme", "resolve_target", "standard_to_graph", "weight_row_key"]
 
@@ -225,7 +225,7 @@ class _Builder:
         """The 说明 of a published edition as metadata of the document."""
         std, pre = self.std, self.std.preface
         if std.edition is not None:
-            self.add(doc, V.edition, Literal(str(std.edition), datatype=XSD.gYear))
+            self.add(doc, V.edition, Literal(std.edition))
         for prop, values in (
             (V.basedOn, pre.basis),
             (V.draftingOrganisation, pre.drafting_organisations),

@@ -152,8 +152,9 @@ def test_the_graph_validates_with_warnings_for_draft_defects_only(built):
 
 def test_two_builds_are_byte_identical(built, tmp_path, source_path):
     second = build(source_path, tmp_path / "again", hermit=False)
-    names = sorted(p.name for p in built.out.iterdir())
-    assert names == sorted(p.name for p in second.out.iterdir())
+    names = sorted(str(p.relative_to(built.out)) for p in built.out.rglob("*") if p.is_file())
+    again = sorted(str(p.relative_to(second.out)) for p in second.out.rglob("*") if p.is_file())
+    assert names == again
     for name in names:
         assert (built.out / name).read_bytes() == (second.out / name).read_bytes(), name
 

@@ -26,7 +26,7 @@ DECLARATION_TYPES = (
 )
 NON_SIMPLE = (SG.coversLowerLevel, SG.requires)
 # Properties that apply to any node, so they have no rdfs:domain / rdfs:range on purpose.
-NO_DOMAIN = {"printedCode", "sourceLine", "statement", "position"}
+NO_DOMAIN = {"printedCode", "sourceLine", "sourcePage", "statement", "position"}
 NO_RANGE = {"affects"}
 DATATYPE_RANGES = {
     vocab.XSD.integer: {"rank", "sourceLine", "weightPercent", "trainingHours", "passMark",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib.resources import files
 
 import pytest
@@ -100,22 +101,36 @@ def test_five_levels_ranked_5_to_1_with_english_names(profile):
 
 
 def test_six_trades_with_ranks_from_the_section_1_4_sentences(profile):
-    assert [(t.slug, t.name, t.name_en, t.ranks, t.section) for t in profile.trades] == [
-        ("monitoring", "碳排放监测员", "Carbon emission monitor", [4, 3, 2, 1], ""),
-        ("accounting", "碳排放核算员", "Carbon emission accountant", [4, 3, 2, 1], ""),
-        ("verification", "碳排放核查员", "Carbon emission verifier", [4, 3, 2, 1], ""),
-        ("trading", "碳排放交易员", "Carbon emission trader", [4, 3, 2, 1], ""),
-        ("civil-aviation", "民航碳排放管理员", "Civil aviation carbon emission manager",
-         [4, 3, 2, 1], ""),
-        ("consulting", "碳排放咨询员", "Carbon emission consultant", [3, 2, 1], ""),
+    # slugs by position: the profile parser knows no occupation's names
+    assert [(t.slug, t.name, t.ranks, t.section) for t in profile.trades] == [
+        ("trade-1", "碳排放监测员", [4, 3, 2, 1], ""),
+        ("trade-2", "碳排放核算员", [4, 3, 2, 1], ""),
+        ("trade-3", "碳排放核查员", [4, 3, 2, 1], ""),
+        ("trade-4", "碳排放交易员", [4, 3, 2, 1], ""),
+        ("trade-5", "民航碳排放管理员", [4, 3, 2, 1], ""),
+        ("trade-6", "碳排放咨询员", [3, 2, 1], ""),
     ]  # fmt: skip
     assert [t.line for t in profile.trades] == [34, 34, 34, 34, 34, 42]
 
 
+def test_trade_slugs_and_english_come_from_the_standards_names_file():
+    from skillgraph.loaders.standard import default_source, parse_standard
+
+    trades = parse_standard(default_source()).profile.trades
+    assert [(t.slug, t.name_en) for t in trades] == [
+        ("monitoring", "Carbon emission monitor"),
+        ("accounting", "Carbon emission accountant"),
+        ("verification", "Carbon emission verifier"),
+        ("trading", "Carbon emission trader"),
+        ("civil-aviation", "Civil aviation carbon emission manager"),
+        ("consulting", "Carbon emission consultant"),
+    ]
+
+
 def test_trade_ranks_follow_the_sentence_not_a_fixed_list():
     lines = edited({42: "碳排放咨询员共设两个等级，分别为：二级/技师、一级/高", 44: "级技师。 "})
-    trades = {t.slug: t for t in parse(lines)[0].trades}
-    assert trades["consulting"].ranks == [2, 1]
+    trades = {t.name: t for t in parse(lines)[0].trades}
+    assert trades["碳排放咨询员"].ranks == [2, 1]
 
 
 def test_footnote_1_agreeing_on_six_trades_gives_no_finding(parsed):
@@ -405,8 +420,17 @@ def test_misnamed_heading_raises():
 
 
 def test_missing_last_heading_of_section_2_raises():
-    with pytest.raises(SourceFormatError, match=r":365: missing heading 2\.2\.4 相关法律法规知识"):
+    # 2.2.n groups are any number of …知识 headings: without 2.2.4 its unnumbered laws run
+    # into 2.2.3's numbered items, which is refused at the first of them
+    with pytest.raises(SourceFormatError, match=r":\d+: unnumbered paragraph among numbered "
+                       r"items of basic/2\.2\.3"):
         parse(edited({339: ""}))
+
+
+def test_no_knowledge_group_under_2_2_raises():
+    lines = [ln for ln in LINES if not re.match(r"2\.2\.\d", ln.strip())]
+    with pytest.raises(SourceFormatError, match=r"missing heading 2\.2\.1 …知识"):
+        parse(lines)
 
 
 def test_missing_section_3_heading_raises():
