@@ -91,8 +91,8 @@ def _preface(lines: list[SourceLine], issuers: list[str]) -> tuple[Preface, dict
         preface.paragraphs.append(TextItem(key, text, para[0].number, None))
         for sl in para:
             owner[sl.number] = f"standard/{key}"
-        if "为依据" in text:
-            preface.basis.extend(_BASIS.findall(text.split("为依据")[0]))
+        if "为依据" in text:  # 以《通知》为依据，按照《规程》有关要求: both are its basis
+            preface.basis.extend(_BASIS.findall(text))
         for name, pattern in _FIELDS.items():
             if match := pattern.search(text):
                 getattr(preface, name).extend(_names(match["v"]))

@@ -106,7 +106,8 @@ def parse_weights(lines: list[SourceLine], occupation_name: str, path: Path) -> 
         if full_label == TOTAL:
             for rank, value in zip(table.ranks, values, strict=True):
                 table.totals[rank] = (_percent(value) or 0, sl.number)
-            owner.setdefault(sl.number, []).append((table, None, None))
+            for p in {*(p.number for p in label_lines), sl.number}:  # 合计 may wrap alone
+                owner.setdefault(p, []).append((table, None, None))
             continue
         category = BASIC_ROWS.get(full_label, "function")
         for rank, value in zip(table.ranks, values, strict=True):
