@@ -43,6 +43,7 @@ from skillgraph.model import (
 
 from .errors import SourceFormatError
 from .names import LEVEL_NAMES
+from .profile import footnote_references as footnote_refs
 
 __all__ = [
     "EDUCATION_LEVELS",
@@ -112,6 +113,17 @@ _SCHOOL_PREFIX = re.compile(r"^(?:并具有|并取得|具有|取得|的|并)")
 _ALTERNATIVES = re.compile(r"；\s*或")
 _BRANCHES = re.compile(r"[，,]\s*或")
 _RELATED_OCCUPATIONS = re.compile(r"相关职业是指(?P<body>.+?)[，,]\s*下同。?$", re.S)
+# the 2021 wording: 相关职业：A、B、C等职业，下同。 (names end in 人员, 员 or 师)
+_RELATED_OCCUPATIONS_LIST = re.compile(r"相关职业[：:](?P<body>.+?)等职业[，,]\s*下同。?$", re.S)
+# the 2021 wording of a majors note, for the school its marker follows: 相关专业：A类、B类等专业
+_RELATED_MAJORS_LIST = re.compile(r"相关专业[：:](?P<body>.+?)等专业[，,]\s*下同[；;。]?$")
+# school names as routes print them → the footnote-3 kind of school they belong to
+_ROUTE_SCHOOLS = (
+    ("高级技工学校", "技工院校"), ("技工学校", "技工院校"), ("技师学院", "技工院校"),
+    ("中等及以上职业学校", "中等职业学校"), ("中等职业学校", "中等职业学校"),
+    ("高等职业学校", "高等职业学校"), ("大专", "普通高等学校"), ("大学专科", "普通高等学校"),
+    ("大学本科", "普通高等学校"), ("研究生", "普通高等学校"),
+)  # fmt: skip
 _RELATED_MAJORS = re.compile(
     r"对于(?P<school>.+?)是指[：:](?P<body>.+?)等专业[，,]\s*下同[；;。]?$"
 )
@@ -440,7 +452,17 @@ def describe(s: ConditionSet, levels: dict[int, Level]) -> tuple[str, str]:
 
 
 def _related_occupations(where: LocatedText, line: int, source: str) -> list[RelatedOccupation]:
-    """Footnote 2: names end in 人员 (or 职业); a piece that does not joins the next with 、."""
+    """Footnote 2: names end in 人员 (or 职业); a piece that does not joins the next with 、.
+
+    The 2021 wording (相关职业：A、B等职业) lists occupation names, each one piece.
+    """
+    listed = _RELATED_OCCUPATIONS_LIST.search(where.text)
+    if listed:
+        out, at = [], listed.start("body")
+        for name in listed["body"].split("、"):
+            out.append(RelatedOccupation(len(out) + 1, name.strip(), where.line_at(at)))
+            at += len(name) + 1
+        return out
     match = _RELATED_OCCUPATIONS.search(where.text)
     if not match:
         raise SourceFormatError(source, line, "footnote 2 is not a 相关职业是指…，下同。 list")
@@ -463,12 +485,43 @@ def _related_occupations(where: LocatedText, line: int, source: str) -> list[Rel
     return out
 
 
-def _related_majors(key: str, where: LocatedText, line: int, source: str) -> list[RelatedMajor]:
-    """Footnote 3, one kind of school: 对于X是指：A类、B类…等专业，下同；"""
-    match = _RELATED_MAJORS.search(where.text)
+def _school_before_marker(profile: Profile, note_key: str, lines: list[str],
+                          owner: dict[int, str]) -> str | None:
+    """The kind of school named last before a footnote's marker in its route sentence."""
+    number = note_key.split("/")[1]
+    for item, ref, marker_line in footnote_refs(profile):
+        if ref != f"footnote/{number}" or not item.startswith("eligibility/"):
+            continue
+        where = located(item, lines, owner)
+        upto = "".join(
+            where.text[start:end]
+            for (start, line), end in zip(
+                where.starts, [s for s, _ in where.starts[1:]] + [len(where.text)], strict=True
+            )
+            if line < marker_line
+        )
+        best: tuple[int, str] | None = None
+        for name, kind in _ROUTE_SCHOOLS:
+            at = upto.rfind(name)
+            if at >= 0 and (best is None or at + len(name) > best[0]):
+                best = (at + len(name), kind)
+        return best[1] if best else None
+    return None
+
+
+def _related_majors(
+    key: str, where: LocatedText, line: int, source: str, school: str | None = None
+) -> list[RelatedMajor]:
+    """Footnote 3, one kind of school: 对于X是指：A类、B类…等专业，下同；
+
+    Or, in the 2021 wording, 相关专业：A类、B类等专业 for the school its marker follows.
+    """
+    match = _RELATED_MAJORS.search(where.text) or _RELATED_MAJORS_LIST.search(where.text)
     if not match:
         raise SourceFormatError(source, line, f"{key} is not a 对于…是指：…等专业，下同 list")
-    school = match["school"]
+    school = match.groupdict().get("school") or school
+    if school is None:
+        raise SourceFormatError(source, line, f"{key}: no kind of school before its marker")
     if school not in SCHOOL_KINDS:
         raise SourceFormatError(source, line, f"unknown kind of school {school!r} in {key}")
     out, at = [], match.start("body")
@@ -525,10 +578,13 @@ def read_eligibility(
         where = located(note.key, lines, owner)
         if not where.text:
             where = LocatedText(note.text, ((0, note.line),))
-        if note.text.startswith("相关职业是指"):
+        if note.text.startswith("相关职业是指") or note.text.startswith("相关职业"):
             occupations = _related_occupations(where, note.line, source)
         elif note.text.startswith("对于"):
             majors += _related_majors(note.key, where, note.line, source)
+        elif _RELATED_MAJORS_LIST.search(where.text):
+            school = _school_before_marker(profile, note.key, lines, owner)
+            majors += _related_majors(note.key, where, note.line, source, school)
     used = {s.education for r in routes for s in r.alternatives if s.education}
     used |= {slug for m in majors for slug in m.education}
     first = {}

@@ -20,6 +20,7 @@ from rdflib import Graph
 
 from .atomic import write_files
 from .indexed import TripleIndex
+from .joins import add_similarities
 from .model import Standard
 from .reason import ReasonerError, check_with_hermit, materialize_closure
 from .report import write_reports
@@ -107,6 +108,8 @@ def build(
         graph += standard_to_graph(std, base=base)
     for prefix, ns in (("sg", SG), ("skos", SKOS), ("dcterms", DCTERMS)):
         graph.bind(prefix, ns)
+    joins = add_similarities(graph, base)  # what joins the standards
+    say(f"  {joins} near-same competencies across occupations")
     asserted = len(graph)
     stage("rdf", t)
     t = time.perf_counter()

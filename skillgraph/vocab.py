@@ -197,3 +197,7 @@ assessorRatio = SG.assessorRatio
 maxCandidatesPerAssessor = SG.maxCandidatesPerAssessor
 minAssessors = SG.minAssessors
 oddNumberOfAssessors = SG.oddNumberOfAssessors
+CompetencySimilarity = SG.CompetencySimilarity
+similarCompetency = SG.similarCompetency
+similarityScore = SG.similarityScore
+similarityMethod = SG.similarityMethod

@@ -114,8 +114,8 @@ HAND_READ = [
     (2, "K2.1.2", "算法训练工具和测试工具的原理和应用方法", 13),
     (2, "S3.2.2", "能将产品功能需求转化为具体的设计和实现方案，并达成项目目标", 14),
     (1, "S2.2.1", "能够对复杂的智能系统进行完整的测试和训练，并做出报告编写", 15),
-    (1, "S2.2.3", "能够结合人工智能技术，对智能训练的完整体系提出优化方向，并推动训练流程和方法的更新",
-     15),  # 2.2.2 is missing in the PDF
+    (1, "S2.2.3", "能够结合人工智能技术，对智能训练的完整体系提出优化方向，"
+     "并推动训练流程和方法的更新", 15),  # 2.2.2 is missing in the PDF
     (1, "K2.2.2", "智能训练产品原理和方案优化设计方法", 15),
     (1, "K3.1.2", "跨多业务领域智能解决方案设计方法", 16),
     (1, "S4.2.2", "能够对二级/技师进行业务指导", 16),
@@ -190,6 +190,18 @@ def test_profile_as_worded_in_2021(ai):
     assert [n.code for n in p.footnotes] == ["1", "2", "3"]  # ①②③
 
 
+def test_footnotes_in_the_2021_wording_are_lists(ai):
+    p = ai.profile
+    assert [o.name for o in p.related_occupations] == ["人工智能工程技术人员", "呼叫中心服务员",
+                                                       "电子商务师"]  # fmt: skip
+    # ② stands after 技工学校…毕业证书, ③ after 中等及以上职业学校…毕业证书 (4 级 route 3)
+    assert [(m.school, m.name) for m in p.related_majors] == [
+        ("技工院校", "电工电子类"), ("技工院校", "信息类"),
+        ("中等职业学校", "电子与信息大类"), ("中等职业学校", "医学卫生大类"),
+        ("中等职业学校", "装备制造大类"), ("中等职业学校", "教育与体育大类"),
+    ]  # fmt: skip
+
+
 def test_assessment_rules_incl_assessors_and_minutes(ai):
     a = {(x.exam, x.rank): x for x in ai.profile.assessments}
     assert a[("theory", 5)].min_minutes == 90 and a[("skill", 5)].min_minutes == 120
@@ -211,7 +223,8 @@ def test_preface_is_metadata_of_the_edition(ai):
     assert pre.approved_by == ["人力资源社会保障部", "工业和信息化部"]
     assert pre.issued_by == ["中华人民共和国人力资源和社会保障部", "中华人民共和国工业和信息化部"]
     assert pre.basis == [
-        "人力资源社会保障部办公厅 市场监管总局办公厅 统计局办公室关于发布智能制造工程技术人员等职业信息的通知",
+        "人力资源社会保障部办公厅 市场监管总局办公厅 统计局办公室"
+        "关于发布智能制造工程技术人员等职业信息的通知",
         "国家职业技术技能标准编制技术规程（2018年版）",
     ]
 
