@@ -16,6 +16,7 @@ pyshacl does would change a report; the other way round only costs time).
 from __future__ import annotations
 
 import json
+import os
 import random
 import sys
 import tempfile
@@ -63,7 +64,10 @@ def child(out: Path) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- parent
 def measure(work: Path, runs: int, timeout: float = 300) -> dict[str, Any]:
-    """``runs`` in-process stage measurements and ``runs`` CLI builds, interleaved."""
+    """``runs`` in-process stage measurements and ``runs`` CLI builds, interleaved.
+
+    The parse cache is off (SKILLGRAPH_NO_CACHE) so every run reads its sources anew."""
+    os.environ["SKILLGRAPH_NO_CACHE"] = "1"
     in_process: list[dict[str, Any]] = []
     cli: list[dict[str, float]] = []
     for i in range(runs):

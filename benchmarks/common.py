@@ -236,9 +236,10 @@ def in_fork(fn: Callable[[], dict[str, Any]], timeout: float) -> dict[str, Any]:
     return json.loads(data) if data else {"error": "the measuring process died"}
 
 
-def run_measured(cmd: list[str], *, timeout: float, cwd: Path | None = None
-                 ) -> dict[str, float]:
-    """Run a command; its wall time, CPU time and peak RSS (os.wait4: this child only)."""
+def run_measured(cmd: list[str], *, timeout: float, cwd: Path | None = None,
+                 keep_stderr: bool = False) -> dict[str, Any]:
+    """Run a command; its wall time, CPU time and peak RSS (os.wait4: this child only), and
+    with ``keep_stderr`` the tail of what it printed there."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             cwd=cwd or REPO)
@@ -257,9 +258,12 @@ def run_measured(cmd: list[str], *, timeout: float, cwd: Path | None = None
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):  # build: 1 = SHACL violations (still timed)
         raise RuntimeError(f"{cmd[:3]} failed ({proc.returncode}):\n{err[-3000:]}")
-    return {
+    measured: dict[str, Any] = {
         "wall_s": wall,
         "cpu_s": usage.ru_utime + usage.ru_stime,
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
         "exit": proc.returncode,
     }
+    if keep_stderr:
+        measured["stderr"] = err[-20000:]
+    return measured

@@ -89,6 +89,22 @@ def build_table(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def many_table(doc: dict[str, Any]) -> str:
+    lines = ["| run | wall s | CPU s | peak RSS MB | cached | parse s | rdf s | validation s "
+             "| serialization s | triples |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for label, r in doc["runs"].items():
+        st = r.get("stages_s", {})
+        lines.append(
+            f"| {label} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | {r['peak_rss_mb']:.0f} "
+            f"| {r.get('cached', 0)} | {st.get('parse', 0):.1f} | {st.get('rdf', 0):.1f} "
+            f"| {st.get('validation', 0):.1f} | {st.get('serialization', 0):.1f} "
+            f"| {r.get('triples') or 0:,} |")
+    lines += ["", f"{doc['standards']} standards ({doc['real']} real + {doc['synthetic']} "
+              f"synthetic) in one `{doc['command']}`; cold = empty parse cache, warm = every "
+              f"source unchanged. {_context(doc)}"]
+    return "\n".join(lines)
+
+
 def queries_table(doc: dict[str, Any], scale: dict[str, Any] | None) -> str:
     at100 = {}
     if scale:
@@ -310,6 +326,10 @@ def markdown(directory: Path = RESULTS) -> str:
                   endpoint_table(endpoint), ""]
     if scale:
         parts += ["### Scale: N standards in one store", "", scale_table(scale), ""]
+    many = _load(directory, "many")
+    if many:
+        parts += ["### Many standards in one build (real + synthetic sources)", "",
+                  many_table(many), ""]
     return "\n".join(parts) if parts else f"(no results in {directory})"
 
 

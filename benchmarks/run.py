@@ -13,6 +13,8 @@ Parts (all by default; ``--only build,queries`` for some):
                 store, same bound text.  → queries.json
 - ``endpoint``  `skillgraph serve` vs Virtuoso (same dump) at 1, 8, 32 concurrent clients on
                 loopback, catalog mix; throughput, p50, p99, errors, ratio.  → endpoint.json
+- ``many``      the shipped standards plus ``--synthetic`` copies (100) in one build, as the
+                CLI runs it: cold (empty parse cache) and warm (all cached).  → many.json
 - ``scale``     synthetic corpora of ``--sizes`` standards in memory (and the ``--on-disk``
                 sizes once more on disk): load time, memory, store size, catalog latency,
                 growth between sizes.  → scale.json
@@ -37,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import RESULTS, machine, run_measured, say, write_result
 
-PARTS = ("build", "queries", "endpoint", "scale")
+PARTS = ("build", "queries", "endpoint", "scale", "many")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -56,6 +58,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help="scratch directory (default: a temporary one, removed at the end; "
                          "the 1000x corpus needs ~7 GB while it is loaded)")
     ap.add_argument("--no-virtuoso", action="store_true", help="endpoint part: ours only")
+    ap.add_argument("--synthetic", type=int, default=None,
+                    help="many: synthetic standards built with the shipped ones [100; quick 3]")
     ap.add_argument("--build-runs", type=int, default=None, help="build repeats [7; quick 2]")
     ap.add_argument("--clients", default="1,8,32", help="endpoint concurrency levels")
     ap.add_argument("--phase-seconds", type=float, default=None,
@@ -141,6 +145,14 @@ def main(argv: list[str] | None = None) -> int:
             if any("error" in s for s in payload["sizes"]):
                 status = 1
             write_result(args.out, "scale", payload, started, argv_used)
+        if "many" in args.parts:
+            import bench_many
+
+            started = machine()
+            synthetic = args.synthetic if args.synthetic is not None else (3 if args.quick else 100)
+            say(f"many: the shipped standards + {synthetic} synthetic in one build")
+            payload = bench_many.measure(work, synthetic)
+            write_result(args.out, "many", payload, started, argv_used)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
