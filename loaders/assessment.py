@@ -228,7 +228,7 @@ class _Reader:
 
     def venues(self, item: TextItem, table: dict[str, dict[int, Assessment]], key: str) -> None:
         where = self.where(item)
-        for offset, clause in _clauses(item.text):
+        for offset, clause in _exam_clauses(item.text, _NEXT_VENUE):
             m = _VENUE.fullmatch(clause)
             if not m:
                 raise self.fail(where, offset, f"cannot read the venue clause {clause!r}")
@@ -242,14 +242,15 @@ class _Reader:
 
 
 _NEXT_EXAM = re.compile(rf"[，,](?=(?:{_EXAM})时间)")
+_NEXT_VENUE = re.compile(rf"[，,](?=(?:{_EXAM})(?:、(?:{_EXAM}))*在)")
 
 
-def _exam_clauses(text: str) -> list[tuple[int, str]]:
+def _exam_clauses(text: str, split: re.Pattern[str] = _NEXT_EXAM) -> list[tuple[int, str]]:
     """Clauses, also split at a comma that starts another kind's rule (…，技能考核时间…)."""
     out: list[tuple[int, str]] = []
     for offset, clause in _clauses(text):
         at = 0
-        for m in _NEXT_EXAM.finditer(clause):
+        for m in split.finditer(clause):
             out.append((offset + at, clause[at : m.start()]))
             at = m.end()
         out.append((offset + at, clause[at:]))

@@ -22,6 +22,7 @@ from skillgraph.model import (
     Trade,
     TradeLevel,
     Weight,
+    weight_row_key,
 )
 
 from .assessment import read_assessment
@@ -265,14 +266,8 @@ def _attach_weights(
                 raise SourceFormatError(path, table.line, f"weight table column for unknown {key}")
             cells = table.weights.get(rank, [])
             out.extend(_match_functions(tl, cells))
-            for row, w in enumerate(cells, 1):
-                w.row_key = (
-                    w.category
-                    if w.category != "function"
-                    else f"function-{w.function_code}"
-                    if w.function_code
-                    else f"row-{row}"
-                )
+            for w in cells:
+                w.row_key = weight_row_key(w)  # the one key the graph's IRI uses too
             tl.weights.extend(cells)
             assessed = [w.percent for w in cells if w.percent is not None]
             printed_total, total_line = table.totals.get(rank, (None, table.line))

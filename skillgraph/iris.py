@@ -13,7 +13,8 @@ Layout under the configurable base (default ``https://w3id.org/skillgraph/id/``)
       …/skill/2.1.3 , …/knowledge/2.1.3                requirements
       …/weight/theory/function-2 , …/weight/skill/ethics
     occupation/4-09-07-04/basic/2.2.1                  basic requirement group
-    occupation/4-09-07-04/basic/2.2.1/3                one basic requirement
+    occupation/4-09-07-04/basic/2.2.1/basic/2.2.1/3    one basic requirement (the group
+                                                       repeats: published as such)
     occupation/4-09-07-04/eligibility/3/2              route (2) for rank 3
     occupation/4-09-07-04/assessment/pass-mark         assessment provision
     occupation/4-09-07-04/finding/<kind>/<line>[-n]    data-quality finding
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
+from .model import normalize_text
 from .vocab import DEFAULT_DATA_BASE
 
 
@@ -80,6 +82,8 @@ class Iris:
         return self._occ(f"basic/{code}")
 
     def basic_item(self, code: str, key: str) -> URIRef:
+        """``key`` is the item's model key (``basic/2.1.2/1``): published IRIs repeat the
+        group, ``…/basic/2.1.2/basic/2.1.2/1``, and published IRIs never change."""
         return self._occ(f"basic/{code}/{key}")
 
     def eligibility(self, rank: int, number: int) -> URIRef:
@@ -98,6 +102,4 @@ class Iris:
         return self._iri(f"competency/{kind}-{digest}")
 
 
-def normalize_text(text: str) -> str:
-    """Wording used to decide that two statements express the same competency."""
-    return "".join(text.split()).rstrip("。；;")
+__all__ = ["Iris", "normalize_text"]

@@ -8,6 +8,8 @@ kept only where it differs).
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -307,3 +309,33 @@ class Assessment:
     venue: str | None = None
     equipment: str | None = None
     provisions: list[str] = field(default_factory=list)  # keys of the provisions it comes from
+
+
+# ---------------------------------------------------------------- keys shared by every stage
+
+
+def normalize_text(text: str) -> str:
+    """Wording used to decide that two statements are the same (competencies, weight rows)."""
+    return "".join(text.split()).rstrip("。；;")
+
+
+def weight_row_key(weight: Weight) -> str:
+    """Local key of a weight row: its IRI, its finding targets and provenance paths all use it.
+
+    ASCII-only keys keep the IRIs safe as URLs and file names on the static site; a row
+    matching no function is keyed by a hash of its normalized wording.
+
+    >>> weight_row_key(Weight("theory", "职业道德", "ethics", 5, 10))
+    'ethics'
+    >>> weight_row_key(Weight("theory", "碳排放核算", "function", 30, 12, function_code="2"))
+    'function-2'
+    """
+    if weight.category in ("ethics", "base-knowledge"):
+        return weight.category
+    if weight.function_code is not None:
+        return f"function-{weight.function_code}"
+    ascii_slug = re.sub(r"[^a-z0-9]+", "-", weight.row.lower()).strip("-")
+    if ascii_slug and weight.row.isascii():
+        return f"row-{ascii_slug}"
+    digest = hashlib.sha1(normalize_text(weight.row).encode()).hexdigest()[:8]
+    return f"row-{digest}"

@@ -13,16 +13,23 @@ the source lines, instead of silently merging nodes.
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import vocab as V
-from .iris import Iris, normalize_text
+from .iris import Iris
 from .loaders.translations import Translations, load_translations
-from .model import Function, Requirement, Standard, TradeLevel, Weight, WorkContent
+from .model import (
+    Function,
+    Requirement,
+    Standard,
+    TradeLevel,
+    Weight,
+    WorkContent,
+    weight_row_key,
+)
 from .vocab import DCTERMS, DEFAULT_DATA_BASE, RDF, SG, SKOS
 
 __all__ = ["competency_scheme", "resolve_target", "standard_to_graph", "weight_row_key"]
@@ -57,28 +64,6 @@ def status_slug(status: str, edition: int | None = None) -> str:
     return str(edition) if edition else "published"
 
 
-def weight_row_key(weight: Weight) -> str:
-    """Local key of a weight row in its IRI, shared with finding targets ``…/weight/<exam>/<key>``.
-
-    ASCII-only keys keep the IRIs safe as URLs and file names on the static site; a row
-    matching no function is keyed by a hash of its normalized wording.
-
-    >>> weight_row_key(Weight("theory", "职业道德", "ethics", 5, 10))
-    'ethics'
-    >>> weight_row_key(Weight("theory", "碳排放核算", "function", 30, 12, function_code="2"))
-    'function-2'
-    """
-    if weight.category in ("ethics", "base-knowledge"):
-        return weight.category
-    if weight.function_code is not None:
-        return f"function-{weight.function_code}"
-    ascii_slug = re.sub(r"[^a-z0-9]+", "-", weight.row.lower()).strip("-")
-    if ascii_slug and weight.row.isascii():
-        return f"row-{ascii_slug}"
-    digest = hashlib.sha1(normalize_text(weight.row).encode()).hexdigest()[:8]
-    return f"row-{digest}"
-
-
 def competency_scheme(iris: Iris) -> URIRef:
     """The occupation's concept scheme of competencies (``<occupation>/competencies``)."""
     return URIRef(f"{iris.occupation()}/competencies")
@@ -105,9 +90,11 @@ def resolve_target(path: str, iris: Iris) -> URIRef:
     if head == "basic" and len(parts) >= 2 and parts[1]:
         if len(parts) == 2:
             return iris.basic_group(parts[1])
-        return iris.basic_item(parts[1], "/".join(parts[2:]))
+        return iris.basic_item(parts[1], path)  # the item's key is its whole model path
     if head == "eligibility" and len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
         return iris.eligibility(int(parts[1]), int(parts[2]))
+    if head == "eligibility" and len(parts) == 2 and parts[1].isdigit():
+        return iris.occupation()  # a level's 具备以下条件…可申报X heading: the profile's text
     if head == "assessment" and len(parts) >= 2 and parts[1]:
         return iris.assessment("/".join(parts[1:]))
     if len(parts) < 2 or not head or head in ("trade", "basic") or parts[1] not in _RANKS:

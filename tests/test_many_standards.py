@@ -186,3 +186,82 @@ def test_two_sources_for_one_occupation_are_refused(tmp_path):
     shutil.copy(src, twin)
     with pytest.raises(SourceFormatError, match=r"twin\.txt:1: a second standard for occupation"):
         read_standards([src, twin], cache_dir=tmp_path / "cache")
+
+
+NOT_NODES = ("standard", "footnote/", "weights/")  # text of the document, footnotes, tables
+
+
+def test_every_node_path_in_provenance_names_a_node_of_the_graph(built_all, store):
+    from skillgraph.iris import Iris
+    from skillgraph.to_rdf import resolve_target
+
+    for std in built_all.standards:
+        iris = Iris(std.profile.code)
+        tsv = (built_all.out / "standards" / std.profile.code / "provenance.tsv").read_text(
+            encoding="utf-8"
+        )
+        paths = {p for line in tsv.splitlines()[1:] for p in line.split("\t")[1].split(",") if p}
+        assert any("/weight/" in p for p in paths)
+        for path in sorted(paths):
+            if path.startswith(NOT_NODES):
+                continue
+            iri = str(resolve_target(path, iris))
+            found = next(iter(store.quads_for_pattern(ox.NamedNode(iri), None, None)), None)
+            assert found is not None, (std.profile.code, path, iri)
+
+
+@pytest.mark.java
+def test_hermit_finds_both_standards_consistent_and_agrees_with_the_closure(built_all):
+    from skillgraph.reason import check_with_hermit
+    from skillgraph.vocab import requires
+
+    result = check_with_hermit(built_all.graph, timeout_s=600)
+    assert result.consistent
+    closure = {(str(s), str(o)) for s, o in built_all.graph.subject_objects(requires)}
+    assert result.inferred_requires == closure
+    assert any("4-04-05-05" in s for s, _o in closure)
+
+
+def test_the_home_page_lists_every_standard(built_all):
+    from starlette.testclient import TestClient
+
+    from skillgraph.server.app import ServerConfig, create_app
+
+    app = create_app(ServerConfig(built_all.out, timeout=20, workers=1))
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        page = client.get("/", headers={"Accept": "text/html"}).text
+    assert "人工智能训练师" in page and "碳排放管理员" in page
+
+
+def test_cli_build_takes_repeated_sources_and_names_each_standard(tmp_path):
+    from click.testing import CliRunner
+
+    from skillgraph.cli import main
+
+    args = ["build", "--out", str(tmp_path / "out")]
+    for src in shipped_sources():
+        args += ["--source", str(src)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "4-04-05-05 人工智能训练师: 5 trade-levels" in result.output
+    assert "2 standard(s)" in result.output
+
+
+def test_curriculum_targets_a_level_of_the_ai_trainer(built_all, tmp_path):
+    from click.testing import CliRunner
+
+    from skillgraph.cli import main
+
+    csv = tmp_path / "ai-program.csv"
+    csv.write_text(
+        "course_id,course_title,hours,requirement\n"
+        "AI101,数据标注实务,48,人工智能训练师/3/S2.2.1\n"
+        "AI101,数据标注实务,48,人工智能训练师/3/K2.2.1\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main,
+        ["curriculum", str(csv), "--target", "人工智能训练师/3", "--build", str(built_all.out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 of 38 covered" in result.output

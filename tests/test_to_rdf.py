@@ -275,7 +275,8 @@ def test_two_items_with_one_normalized_code_are_refused() -> None:
         ("profile/hours", IRIS.occupation()),
         ("trade/accounting", IRIS.trade("accounting")),
         ("basic/2.2.1", IRIS.basic_group("2.2.1")),
-        ("basic/2.2.1/3", IRIS.basic_item("2.2.1", "3")),
+        # the item's key is its whole path: the IRI the graph mints (…/basic/2.2.1/basic/2.2.1/3)
+        ("basic/2.2.1/3", IRIS.basic_item("2.2.1", "basic/2.2.1/3")),
         ("eligibility/3/2", IRIS.eligibility(3, 2)),
     ],
 )
