@@ -1,12 +1,12 @@
 """Safe binding of catalog-query parameters: values become RDF terms in a ``VALUES`` block.
 
-A value is never pasted into the query text where it could be read as SPARQL: each is
-turned into one RDF term (an IRI, an integer or an escaped string literal) and the terms
-of a parameter become the rows of ``VALUES ?name { … }``, inserted as the first element of
-the query's outermost WHERE group.  There the engine can start from the bound nodes (an
-anchored query stays at milliseconds, DESIGN §7), and the parameter is in scope for the
-whole group.  The same bound text runs on the embedded store and on any SPARQL 1.1
-endpoint.
+A value is never pasted into the query text where it could be read as SPARQL: each is turned
+into one RDF term (an IRI, an integer or an escaped string literal) and the terms of a
+parameter become the rows of ``VALUES ?name { … }``, inserted as the first element of the
+query's outermost WHERE group.  There the engine can start from the bound nodes (an anchored
+query stays at milliseconds: docs/architecture.md, "Engine facts"), and the parameter is in
+scope for the whole group.  The same bound text runs on the embedded store and on any SPARQL
+1.1 endpoint.
 
 Parameters are declared in the query's header, one per line::
 

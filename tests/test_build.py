@@ -198,6 +198,7 @@ def test_jsonld_dump_round_trips_to_the_same_triples(built):
     assert set(nt) == set(jl)
 
 
+@pytest.mark.java
 @pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java: no `java` on PATH")
 def test_hermit_finds_the_real_graph_consistent_and_agrees_with_the_closure(built):
     """The real reasoner on the real data: the fast closure is exactly what the axioms entail."""

@@ -1,4 +1,4 @@
-"""Reviewed English translations (issue 5, "English on every node").
+"""Reviewed English translations ("English on every node": docs/architecture.md, "Vocabulary").
 
 The data files are checked against a fresh build: every Chinese literal of the graph must
 have a reviewed entry, and every entry must use the glossary's rendering of the terms in
