@@ -6,6 +6,7 @@ tiers: which tests are ``slow`` (CONTRIBUTING.md, "Test tiers").
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,10 @@ SLOW_MODULES = {
     "test_publish.py": "publishes the whole static site (11k files) several times",
     "test_endpoint_load.py": "load test: 16 clients, a query stopped by its timeout",
 }
+# The parser fuzzing runs 60 reproducible cases (seconds) in the fast tier; a long run
+# (SKILLGRAPH_FUZZ_EXAMPLES above that, README "Robustness") is slow.
+if int(os.environ.get("SKILLGRAPH_FUZZ_EXAMPLES", "60")) > 60:
+    SLOW_MODULES["test_fuzz_parser.py"] = "a long fuzz run (SKILLGRAPH_FUZZ_EXAMPLES)"
 
 
 def slow_reason(item: pytest.Item) -> str | None:

@@ -3,7 +3,8 @@ against the standard's text, on two backends (the embedded store and a SPARQL en
 over HTTP, through the same `skillgraph.remote` path as ``skillgraph query --endpoint``).
 
 Expectations are read from the source text here (section heads, item codes, the 能 of a
-skill, the weight tables, §1.8), never pasted from a run.
+skill, the weight tables, §1.8), never pasted from a run: the conventions for every test
+are in CONTRIBUTING.md, "Conventions for tests".
 """
 
 from __future__ import annotations
