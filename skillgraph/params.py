@@ -31,7 +31,7 @@ Only the outermost group sees the bound variable: a sub-SELECT or the right side
 MINUS is evaluated on its own.  A query that needs the values there writes the block
 itself, ``VALUES ?NAME { … }`` (its rows as written are what the query means when an
 optional parameter is not given); ``bind`` then puts the values in that block instead.
-README "Query catalog" has what was measured on Oxigraph.
+CONTRIBUTING.md, "Writing catalog queries", has what was measured on Oxigraph.
 """
 
 from __future__ import annotations
