@@ -280,8 +280,9 @@ def test_every_query_has_a_complete_header_and_runs(name: str, store) -> None:
     text = load_query(name)
     assert header_problems(name, text) == []
     query = parse_header(name, text)
-    for params in query.example_params():  # each example binds (ParamError otherwise)
-        run_query(store, bind(text, params))  # and runs (SyntaxError otherwise)
+    for params in query.example_params():  # each example binds (ParamError otherwise),
+        answer = run_query(store, bind(text, params))  # runs (SyntaxError otherwise)
+        assert answer.rows or answer.triples, f"{name} {params}: an example that finds nothing"
 
 
 def test_the_catalog_is_every_query_file_shipped() -> None:
