@@ -11,14 +11,14 @@ graph shape and takes seconds, not hours.
 
 Each size runs in a fresh process (clean memory figures): write the corpus, then
 ``bulk_load`` it (+ the ontology) into an in-memory ``Store()``, and for the sizes of
-``--on-disk`` (1000 by default) once more into an on-disk ``Store(path)`` (DESIGN §7: the
-way to keep memory low; growth is computed between in-memory sizes only).  Reported: load
-time, resident memory (current and peak), the on-disk size, and the latency of every
-catalog query: anchored ones with parameters pointing into copy #1 (and
-``overview-counts@occupation``, the counts of copy #1's occupation), and the whole-graph
-ones (overview-counts, search, findings), whose answer grows with N by design (N × the
-rows).  Queries run 3 warm-up times (fewer if slow) and then up to ``runs`` times within
-a time budget per query (at least 3 runs).
+``--on-disk`` (1000 by default) once more into an on-disk ``Store(path)``
+(docs/architecture.md, "Engine facts": the way to keep memory low; growth is computed
+between in-memory sizes only).  Reported: load time, resident memory (current and peak), the
+on-disk size, and the latency of every catalog query: anchored ones with parameters pointing
+into copy #1 (and ``overview-counts@occupation``, the counts of copy #1's occupation), and
+the whole-graph ones (overview-counts, search, findings), whose answer grows with N by
+design (N × the rows).  Queries run 3 warm-up times (fewer if slow) and then up to ``runs``
+times within a time budget per query (at least 3 runs).
 """
 
 from __future__ import annotations

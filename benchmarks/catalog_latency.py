@@ -10,8 +10,8 @@ holder of 核算员四级 asking what 三级 adds, …), run a few times to warm
 times; a run is parse + plan + evaluate + reading every term of every solution, i.e. what
 a caller pays.  Each ``--scale N`` loads N copies of the graph under distinct IRI bases
 (the parameters point into copy 0): a query anchored on its VALUES-bound parameters should
-not grow with the store (DESIGN §7), while ``search``, ``findings`` and ``overview-counts``
-scan the whole graph by design.
+not grow with the store (docs/architecture.md, "Engine facts"), while ``search``,
+``findings`` and ``overview-counts`` scan the whole graph by design.
 
 Writes machine (with its load average), date, versions and, per scale and query,
 median_ms, p95_ms (wall clock), median_cpu_ms (this process's CPU time, steadier when

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -18,6 +19,27 @@ class CatalogQuery:
     description: str = ""
     parameters: str = ""
     examples: list[str] = field(default_factory=list)
+
+    def example_params(self) -> list[dict[str, list[str]]]:
+        """The distinct ``--param k=v`` sets of the header's examples; ``[{}]`` if none.
+
+        Tests run every query with these, so a new query is checked with the parameters
+        its own header documents, without a list kept by hand.
+        """
+        sets: list[dict[str, list[str]]] = []
+        for example in self.examples:
+            words = shlex.split(example.split("#", 1)[0])
+            params: dict[str, list[str]] = {}
+            for i, w in enumerate(words):
+                pair = words[i + 1] if w == "--param" and i + 1 < len(words) else None
+                if w.startswith("--param="):
+                    pair = w.removeprefix("--param=")
+                if pair and "=" in pair:
+                    k, v = pair.split("=", 1)
+                    params.setdefault(k, []).append(v)
+            if params not in sets:
+                sets.append(params)
+        return sets or [{}]
 
 
 def load_query(name_or_path: str) -> str:

@@ -1,4 +1,5 @@
-"""Deterministic, readable data IRIs derived from the standard's own codes (DESIGN §4).
+"""Deterministic, readable data IRIs derived from the standard's own codes
+(docs/architecture.md, "IRI rules").
 
 Layout under the configurable base (default ``https://w3id.org/skillgraph/id/``)::
 

@@ -1,12 +1,12 @@
 """Safe binding of catalog-query parameters: values become RDF terms in a ``VALUES`` block.
 
-A value is never pasted into the query text where it could be read as SPARQL: each is
-turned into one RDF term (an IRI, an integer or an escaped string literal) and the terms
-of a parameter become the rows of ``VALUES ?name { … }``, inserted as the first element of
-the query's outermost WHERE group.  There the engine can start from the bound nodes (an
-anchored query stays at milliseconds, DESIGN §7), and the parameter is in scope for the
-whole group.  The same bound text runs on the embedded store and on any SPARQL 1.1
-endpoint.
+A value is never pasted into the query text where it could be read as SPARQL: each is turned
+into one RDF term (an IRI, an integer or an escaped string literal) and the terms of a
+parameter become the rows of ``VALUES ?name { … }``, inserted as the first element of the
+query's outermost WHERE group.  There the engine can start from the bound nodes (an anchored
+query stays at milliseconds: docs/architecture.md, "Engine facts"), and the parameter is in
+scope for the whole group.  The same bound text runs on the embedded store and on any SPARQL
+1.1 endpoint.
 
 Parameters are declared in the query's header, one per line::
 
@@ -31,7 +31,7 @@ Only the outermost group sees the bound variable: a sub-SELECT or the right side
 MINUS is evaluated on its own.  A query that needs the values there writes the block
 itself, ``VALUES ?NAME { … }`` (its rows as written are what the query means when an
 optional parameter is not given); ``bind`` then puts the values in that block instead.
-README "Query catalog" has what was measured on Oxigraph.
+CONTRIBUTING.md, "Writing catalog queries", has what was measured on Oxigraph.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Reason stage: the entailments of the level-coverage axioms, fast and checked.
 
 The ontology defines ``sg:requires`` by two property chains and makes
-``sg:coversLowerLevel`` transitive (``ontology/skillgraph.ttl``).  Queries and the
-published graph need those entailments as plain triples, but a general OWL reasoner is
-far too slow for every build (owlrl takes ~20 s per standard, DESIGN §7).  So:
+``sg:coversLowerLevel`` transitive (``ontology/skillgraph.ttl``).  Queries and the published
+graph need those entailments as plain triples, but a general OWL reasoner is far too slow
+for every build (owlrl takes ~20 s per standard: docs/architecture.md, "Engine facts").  So:
 
 * :func:`materialize_closure` computes exactly those two entailments with set
   operations over the few predicates involved (milliseconds; measured faster than
@@ -54,7 +54,8 @@ __all__ = [
 ]
 
 JAVA_MEMORY_MB = 1024
-"""JVM heap for HermiT; one standard needs ~350 MB (DESIGN §7), owlready2's default is 2 GB."""
+"""JVM heap for HermiT; one standard needs ~350 MB (docs/architecture.md, "Engine facts"),
+owlready2's default is 2 GB."""
 
 
 class ReasonerError(RuntimeError):

@@ -1,11 +1,11 @@
 """Catalog queries on any SPARQL 1.1 endpoint (SPARQLWrapper), with output made here.
 
-DESIGN §6: the read path scales out as replicas of an existing engine (Virtuoso, Fuseki,
-QLever, Oxigraph) queried with the same catalog.  The query is POSTed and the answer is
-always asked for as SPARQL 1.1 Query Results JSON (graph answers as Turtle); every output
-format is then written here from that one answer, so ``--format csv`` looks the same
-whatever the endpoint's own CSV would have been.  JSON terms are normalized first
-(Virtuoso's legacy ``typed-literal``, an explicit ``xsd:string`` or ``rdf:langString``
+The read path scales out (docs/architecture.md, "Engine facts") as replicas of an existing
+engine (Virtuoso, Fuseki, QLever, Oxigraph) queried with the same catalog.  The query is
+POSTed and the answer is always asked for as SPARQL 1.1 Query Results JSON (graph answers as
+Turtle); every output format is then written here from that one answer, so ``--format csv``
+looks the same whatever the endpoint's own CSV would have been.  JSON terms are normalized
+first (Virtuoso's legacy ``typed-literal``, an explicit ``xsd:string`` or ``rdf:langString``
 datatype), so that the embedded store and an endpoint holding the same graph print the same
 bytes.
 """

@@ -16,19 +16,22 @@ order), otherwise rdflib runs on the graph itself.  ~1.3 s → ~0.35 s for Turtl
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import json
 from decimal import Decimal
+from importlib import resources
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.serializers.jsonld import from_rdf
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node
 
 from .indexed import IndexedGraph, TripleIndex
-from .vocab import RDF, RDFS, SG_IRI, XSD
+from .vocab import OWL, RDF, RDFS, SG_IRI, XSD
 
 PREFIXES = {
     "sg": SG_IRI,
@@ -43,37 +46,58 @@ PREFIXES = {
 }
 
 
+# Datatypes whose values the context types, so that they compact to plain JSON strings;
+# other literals (strings, language-tagged text) need no coercion.
+TYPED_RANGES = (XSD.integer, XSD.decimal, XSD.boolean)
+
+
+@functools.cache
+def ontology_properties() -> tuple[tuple[str, str, str | None], ...]:
+    """(local name, ``owl:ObjectProperty`` or ``owl:DatatypeProperty``, range IRI or None)
+    of every sg: property ``ontology/skillgraph.ttl`` declares, sorted by name.
+
+    The JSON-LD context is made from this, so a property added to the ontology is in the
+    published context without another list to edit (docs/architecture.md, "Vocabulary").
+    """
+    data = (resources.files("skillgraph.ontology") / "skillgraph.ttl").read_bytes()
+    kinds: dict[str, str] = {}
+    ranges: dict[str, str] = {}
+    wanted = {str(OWL.ObjectProperty), str(OWL.DatatypeProperty)}
+    for t in ox.parse(data, format=ox.RdfFormat.TURTLE):
+        s = t.subject
+        if not isinstance(s, ox.NamedNode) or not s.value.startswith(SG_IRI):
+            continue
+        name = s.value.removeprefix(SG_IRI)
+        if t.predicate.value == str(RDF.type) and t.object.value in wanted:
+            kinds[name] = t.object.value
+        elif t.predicate.value == str(RDFS.range) and isinstance(t.object, ox.NamedNode):
+            ranges[name] = t.object.value
+    return tuple((name, kinds[name], ranges.get(name)) for name in sorted(kinds))
+
+
 def jsonld_context(data_base: str) -> dict[str, Any]:
-    """The JSON-LD context published beside the dumps (context.jsonld)."""
-    ctx: dict[str, Any] = {"@version": 1.1, "id": data_base, **PREFIXES}
-    ctx.update(
-        {
-            "label": {"@id": "skos:prefLabel", "@container": "@language"},
-            "notation": "skos:notation",
-            "printedCode": "sg:printedCode",
-            "sourceLine": {"@id": "sg:sourceLine", "@type": "xsd:integer"},
-            "rank": {"@id": "sg:rank", "@type": "xsd:integer"},
-            "position": {"@id": "sg:position", "@type": "xsd:integer"},
-            "weightPercent": {"@id": "sg:weightPercent", "@type": "xsd:integer"},
-            "trainingHours": {"@id": "sg:trainingHours", "@type": "xsd:integer"},
-        }
-    )
-    for prop in (
-        "occupation",
-        "trade",
-        "level",
-        "hasFunction",
-        "hasWorkContent",
-        "hasRequirement",
-        "coversLowerLevel",
-        "requires",
-        "expresses",
-        "affects",
-        "findingKind",
-        "weightOf",
-        "exam",
-    ):
-        ctx[prop] = {"@id": f"sg:{prop}", "@type": "@id"}
+    """The JSON-LD context published beside the dumps (context.jsonld).
+
+    One term per sg: property of the ontology, named by its local name: object properties
+    take IRIs (``@type: @id``), integer, decimal and boolean properties their datatype.
+    """
+    ctx: dict[str, Any] = {
+        "@version": 1.1,
+        "id": data_base,
+        **PREFIXES,
+        "label": {"@id": "skos:prefLabel", "@container": "@language"},
+        "notation": "skos:notation",
+    }
+    typed = {str(d): f"xsd:{d.removeprefix(str(XSD))}" for d in TYPED_RANGES}
+    for name, kind, range_ in ontology_properties():
+        if name in ctx:
+            raise ValueError(f"sg:{name} would redefine the JSON-LD term {name!r}")
+        if kind == str(OWL.ObjectProperty):
+            ctx[name] = {"@id": f"sg:{name}", "@type": "@id"}
+        elif range_ in typed:
+            ctx[name] = {"@id": f"sg:{name}", "@type": typed[range_]}
+        else:
+            ctx[name] = f"sg:{name}"
     return ctx
 
 

@@ -1,8 +1,9 @@
 """The embedded store (pyoxigraph) and running SPARQL on it.
 
 pyoxigraph loads a standard in well under a second and answers anchored queries in
-milliseconds (DESIGN §7), so every read path — the query command, the build report and
-the server — goes through one ``Store`` loaded from the built artifacts.
+milliseconds (docs/architecture.md, "Engine facts"), so every read path — the query command,
+the build report and the server — goes through one ``Store`` loaded from the built
+artifacts.
 """
 
 from __future__ import annotations

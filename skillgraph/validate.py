@@ -1,9 +1,9 @@
-"""SHACL validation of a skillgraph graph (DESIGN §2 "validate").
+"""SHACL validation of a skillgraph graph (docs/architecture.md, "Validation").
 
-Violations mean our data is broken and decide conformance; warnings are defects of the
-draft itself (see ``shapes/skillgraph-shapes.ttl``) and never fail a build.  pyshacl runs
-without inference (DESIGN §7: ~2 s vs ~11 s per standard); the shapes target concrete
-classes so the ABox alone, or the reasoned closure, validates as is.
+Violations mean our data is broken and decide conformance; warnings are defects of the draft
+itself (see ``shapes/skillgraph-shapes.ttl``) and never fail a build.  pyshacl runs without
+inference (~2 s vs ~11 s per standard: docs/architecture.md, "Engine facts"); the shapes
+target concrete classes so the ABox alone, or the reasoned closure, validates as is.
 """
 
 from __future__ import annotations

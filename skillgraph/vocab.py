@@ -129,8 +129,8 @@ teaches = SG.teaches
 treatment = SG.treatment
 courseHours = SG.courseHours
 
-# eligibility, training and assessment (issue 5; the "Eligibility, training and assessment"
-# section of the ontology)
+# eligibility, training and assessment (the "Eligibility, training and assessment" section
+# of the ontology)
 ConditionSet = SG.ConditionSet
 EducationLevel = SG.EducationLevel
 RelatedOccupation = SG.RelatedOccupation

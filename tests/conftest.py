@@ -1,7 +1,12 @@
-"""Session fixtures: the real standard is parsed and built once per test run."""
+"""Session fixtures (the real standard is parsed and built once per test run) and the test
+tiers: which tests are ``slow`` (CONTRIBUTING.md, "Test tiers").
+
+``pytest -m "not slow"`` is the inner loop; plain ``pytest`` (CI, the README) runs all.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +15,46 @@ from skillgraph.loaders.standard import default_source, parse_standard
 from skillgraph.model import Standard
 
 ASK_PROBE = "/sparql?query=ASK%7B%7D"  # answers 200 once a query worker is up
+
+# The slow tier, decided here in one place rather than by decorating each test. A test is
+# slow when it is marked ``java`` (HermiT and the OWL API run in a JVM: seconds to a minute
+# each), asks for a fixture that starts an external program, or is in a module whose every
+# test drives one. Each entry says why.
+SLOW_MARKERS = {"java": "a JVM (HermiT, OWL API profile check)"}
+SLOW_FIXTURES = {
+    "browser": "headless Chromium",
+    "virtuoso": "a Virtuoso instance loaded with the dumps",
+}
+SLOW_MODULES = {
+    "test_benchmarks_smoke.py": "benchmarks/run.py --quick: builds, stores of 1× and 10×, "
+                                "Virtuoso (about half of the whole suite's time)",
+    "test_virtuoso.py": "every catalog query on Virtuoso and on `skillgraph serve`",
+    "test_browser.py": "headless Chromium against `skillgraph serve`",
+    "test_curriculum_browser.py": "headless Chromium",
+    "test_publish.py": "publishes the whole static site (11k files) several times",
+    "test_endpoint_load.py": "load test: 16 clients, a query stopped by its timeout",
+}
+# The parser fuzzing runs 60 reproducible cases (seconds) in the fast tier; a long run
+# (SKILLGRAPH_FUZZ_EXAMPLES above that, README "Robustness") is slow.
+if int(os.environ.get("SKILLGRAPH_FUZZ_EXAMPLES", "60")) > 60:
+    SLOW_MODULES["test_fuzz_parser.py"] = "a long fuzz run (SKILLGRAPH_FUZZ_EXAMPLES)"
+
+
+def slow_reason(item: pytest.Item) -> str | None:
+    """Why ``item`` is in the slow tier, or None."""
+    for marker, why in SLOW_MARKERS.items():
+        if item.get_closest_marker(marker) is not None:
+            return why
+    for fixture, why in SLOW_FIXTURES.items():
+        if fixture in getattr(item, "fixturenames", ()):
+            return why
+    return SLOW_MODULES.get(item.path.name)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if slow_reason(item) is not None:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -199,6 +199,28 @@ def test_jsonld_dump_round_trips_to_the_same_triples(built):
     assert set(nt) == set(jl)
 
 
+def test_jsonld_context_has_a_term_for_every_sg_predicate_the_graph_uses(built):
+    """context.jsonld is generated from the ontology: each term is a declared vocab.py
+    name, and no sg: predicate of the data is left without one (a property used by the
+    mapping but missing from the ontology would be)."""
+    import json
+
+    from skillgraph import vocab
+
+    ctx = json.loads((built.out / "context.jsonld").read_text(encoding="utf-8"))
+    terms = {k: v if isinstance(v, str) else v["@id"] for k, v in ctx.items()
+             if not k.startswith("@")}  # fmt: skip
+    sg_terms = {t.removeprefix("sg:") for t in terms.values() if t.startswith("sg:")}
+    assert sg_terms <= set(vocab.declared_terms())
+    used = {str(p).removeprefix(vocab.SG_IRI) for p in set(built.graph.predicates())
+            if str(p).startswith(vocab.SG_IRI)}  # fmt: skip
+    assert used - sg_terms == set()
+    assert all(terms[name] == f"sg:{name}" for name in sg_terms)  # term = local name
+    graph = json.loads((built.out / "graph.jsonld").read_text(encoding="utf-8"))
+    assert graph["@context"] == ctx
+
+
+@pytest.mark.java
 @pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java: no `java` on PATH")
 def test_hermit_finds_the_real_graph_consistent_and_agrees_with_the_closure(built):
     """The real reasoner on the real data: the fast closure is exactly what the axioms entail."""

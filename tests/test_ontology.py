@@ -28,14 +28,9 @@ NON_SIMPLE = (SG.coversLowerLevel, SG.requires)
 # Properties that apply to any node, so they have no rdfs:domain / rdfs:range on purpose.
 NO_DOMAIN = {"printedCode", "sourceLine", "sourcePage", "statement", "position"}
 NO_RANGE = {"affects"}
-DATATYPE_RANGES = {
-    vocab.XSD.integer: {"rank", "sourceLine", "weightPercent", "trainingHours", "passMark",
-                  "routeNumber", "position"},
-    vocab.XSD.boolean: {"notAssessed", "greenOccupation"},
-    vocab.XSD.string: {"printedCode", "provisionType", "sourceSha256", "weightRow"},
-    RDF.langString: {"statement", "message", "workEnvironment", "abilityTraits",
-                     "educationLevel", "status"},
-}  # fmt: skip
+# The datatypes a sg: datatype property may have as its range (what the data writes).
+DATATYPES = {vocab.XSD.integer, vocab.XSD.decimal, vocab.XSD.boolean, vocab.XSD.string,
+             RDF.langString}  # fmt: skip
 MAIN_CLASSES = [
     "OccupationalStandard", "Occupation", "Trade", "SkillLevel", "TradeLevel",
     "OccupationalFunction", "WorkContent", "Requirement", "Competency",
@@ -121,11 +116,43 @@ def test_properties_have_domain_and_range_except_documented_any_node_ones(onto: 
         assert "on purpose" in str(onto.value(SG[p], RDFS.comment)), f"sg:{p}: say why"
 
 
-@pytest.mark.parametrize("datatype", sorted(DATATYPE_RANGES))
-def test_datatype_properties_have_the_agreed_ranges(onto: Graph, datatype: URIRef) -> None:
-    for name in DATATYPE_RANGES[datatype]:
-        assert (SG[name], RDF.type, OWL.DatatypeProperty) in onto
-        assert onto.value(SG[name], RDFS.range) == datatype, f"sg:{name}"
+def datatype_ranges(onto: Graph) -> dict[URIRef, URIRef]:
+    """sg: datatype property → its rdfs:range, as the ontology declares them."""
+    return {p: onto.value(p, RDFS.range) for p in onto.subjects(RDF.type, OWL.DatatypeProperty)
+            if isinstance(p, URIRef) and str(p).startswith(SG_IRI)}  # fmt: skip
+
+
+def test_datatype_properties_range_over_the_datatypes_the_data_uses(onto: Graph) -> None:
+    ranges = datatype_ranges(onto)
+    assert len(ranges) > 30
+    assert {p: r for p, r in ranges.items() if r not in DATATYPES} == {}
+
+
+def test_the_built_data_writes_each_datatype_property_with_its_range(onto: Graph, built) -> None:
+    """Derived from the ontology, not a list: a new property is checked as soon as the
+    build writes it (a language-tagged text for rdf:langString, else that datatype)."""
+    wrong = {}
+    for p, range_ in datatype_ranges(onto).items():
+        for o in built.graph.objects(None, p):
+            ok = isinstance(o, Literal) and (
+                o.language is not None if range_ == RDF.langString
+                else (o.datatype or vocab.XSD.string) == range_ and o.language is None)
+            if not ok:
+                wrong[p] = (o, range_)
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("shapes_file", ["skillgraph-shapes.ttl", "curriculum-shapes.ttl"])
+def test_shapes_ask_each_datatype_property_for_its_ontology_range(onto, shapes_file) -> None:
+    shapes = Graph().parse(
+        data=(files("skillgraph.shapes") / shapes_file).read_text(encoding="utf-8"),
+        format="turtle")  # fmt: skip
+    ranges = datatype_ranges(onto)
+    sh = vocab.SH
+    checked = [(path, d) for shape, d in shapes.subject_objects(sh.datatype)
+               if (path := shapes.value(shape, sh.path)) in ranges]  # fmt: skip
+    assert checked, f"{shapes_file} checks no datatype property"
+    assert [(str(p), str(d)) for p, d in checked if d != ranges[p]] == []
 
 
 def test_requires_is_defined_by_own_chain_and_covered_levels_chain(onto: Graph) -> None:

@@ -1,4 +1,4 @@
-"""Reviewed English translations ("English on every node").
+"""Reviewed English translations ("English on every node": docs/architecture.md, "Vocabulary").
 
 The data files are checked against the default build of every shipped standard: every
 Chinese literal must have a reviewed entry in its standard's file and an English sibling in

@@ -1,18 +1,18 @@
 """The catalog gives the same answers on Virtuoso and `skillgraph serve` as on the embedded store.
 
-DESIGN §6: read replicas of any SPARQL 1.1 engine, loaded from our dumps, answer the same
-catalog unchanged. Each catalog query runs with each of its header's example parameters,
-embedded (the reference) and through the project's remote path against the engine; the
-answers must be equal as multisets of rows (order is not compared: ties in ORDER BY may
-fall either way), terms compared as `engines.normalize_term` documents (numbers by value
-whatever their numeric type, booleans as 1/0, lang tags case-insensitively) and
-GROUP_CONCAT columns as sorted lists of parts (SPARQL leaves their order open).
+docs/architecture.md ("Engine facts"): read replicas of any SPARQL 1.1 engine, loaded from
+our dumps, answer the same catalog unchanged. Each catalog query runs with each of its
+header's example parameters, embedded (the reference) and through the project's remote path
+against the engine; the answers must be equal as multisets of rows (order is not compared:
+ties in ORDER BY may fall either way), terms compared as `engines.normalize_term` documents
+(numbers by value whatever their numeric type, booleans as 1/0, lang tags
+case-insensitively) and GROUP_CONCAT columns as sorted lists of parts (SPARQL leaves their
+order open).
 """
 
 from __future__ import annotations
 
 import json
-import shlex
 from pathlib import Path
 from typing import Any
 
@@ -23,25 +23,6 @@ from click.testing import CliRunner
 from skillgraph.catalog import CatalogQuery, catalog
 from skillgraph.cli import main
 from skillgraph.store import result_json, store_from_build
-
-
-def example_params(q: CatalogQuery) -> list[dict[str, list[str]]]:
-    """The distinct ``--param k=v`` sets of a query's header examples; ``{}`` if none."""
-    sets: list[dict[str, list[str]]] = []
-    for example in q.examples:
-        words = shlex.split(example.split("#", 1)[0])
-        params: dict[str, list[str]] = {}
-        for i, w in enumerate(words):
-            pair = words[i + 1] if w == "--param" and i + 1 < len(words) else None
-            if w.startswith("--param="):
-                pair = w.removeprefix("--param=")
-            if pair and "=" in pair:
-                k, v = pair.split("=", 1)
-                params.setdefault(k, []).append(v)
-        if params not in sets:
-            sets.append(params)
-    return sets or [{}]
-
 
 # Engine differences the catalog cannot avoid, as (engine, test id or query name) -> reason,
 # the test id being the query name plus its bound params as in CASES; a non-strict xfail,
@@ -63,7 +44,7 @@ KNOWN: dict[tuple[str, str], str] = {
 CASES = [
     pytest.param(q, p, id=q.name + "".join(f"[{k}={','.join(v)}]" for k, v in p.items()))
     for q in catalog()
-    for p in example_params(q)
+    for p in q.example_params()
 ]
 
 

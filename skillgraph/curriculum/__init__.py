@@ -1,6 +1,6 @@
 """Curriculum mapping: a designer's spreadsheet of courses → RDF, coverage, gaps, suggestions.
 
-Stages, each a plain function (STYLE "What we take" §1): :func:`read_table` (file) →
+Stages, each a plain function (docs/architecture.md, "Surfaces"): :func:`read_table` (file) →
 :func:`load_curriculum` (checked rows) → :func:`curriculum_to_graph` (RDF, validated by
 :func:`validate_curriculum`) → :func:`compute_coverage` → ``report.render``;
 :func:`suggest` ranks requirements for courses without a mapping.

@@ -2,7 +2,8 @@
 
 Reading the index from the built graph (not from the parsed model) lets `skillgraph
 curriculum --build DIR` work on any build, whatever its data IRI base, and keeps the
-curriculum tools downstream of validation, like every other read path (DESIGN §2).
+curriculum tools downstream of validation, like every other read path (docs/architecture.md,
+"Surfaces").
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """SHACL validation of a curriculum graph with ``shapes/curriculum-shapes.ttl``.
 
 Only the curriculum's own triples are validated, plus the ``rdf:type`` of each standard
-node they point to: that is enough to check every link (DESIGN §7: validating the whole
+node they point to: that is enough to check every link (validating the whole
 standard again would cost seconds to minutes for a graph of a few hundred triples).
 """
 
