@@ -82,6 +82,14 @@ def built(tmp_path_factory: pytest.TempPathFactory, source_path: Path):
 
 
 @pytest.fixture(scope="session")
+def built_all(tmp_path_factory: pytest.TempPathFactory):
+    """The default build: every standard shipped (the carbon draft and the AI trainer PDF)."""
+    from skillgraph.build import build
+
+    return build(None, tmp_path_factory.mktemp("build-all"), hermit=False)
+
+
+@pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory, built):
     """Virtuoso on loopback with its own ini and database, loaded from the build's dumps.
 

@@ -201,10 +201,11 @@ def loopback_endpoint(store: ox.Store) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def store(built) -> ox.Store:
-    """The build, plus the example curriculum in its own named graph (the default of the
-    curriculum queries), so that every catalog query has an answer to compare."""
-    store = store_from_build(built.out)
+def store(built_all) -> ox.Store:
+    """The default build (every shipped standard), plus the example curriculum in its own
+    named graph (the default of the curriculum queries), so that every catalog query has an
+    answer to compare."""
+    store = store_from_build(built_all.out)
     loaded = read_curriculum(EXAMPLE_CURRICULUM, load_index(store))
     add_to_store(store, loaded.graph, loaded.curriculum.iri)
     return store
@@ -504,16 +505,21 @@ def test_gap_counts_a_held_competency_for_every_requirement_worded_so(run, sourc
     assert one_requirement not in {r["requirement"] for r in rows}
 
 
-def test_findings_of_one_kind(run, standard) -> None:
-    rows = run("findings", kind="MissingNumber")
+CARBON = "https://w3id.org/skillgraph/id/occupation/4-09-07-04"
+
+
+def test_findings_of_one_kind(run, standard, built_all) -> None:
+    rows = run("findings", kind="MissingNumber", occupation=CARBON)
     expected = [f for f in standard.findings if f.kind.value == "MissingNumber"]
     assert len(rows) == len(expected) > 0
     assert {r["findingKind"] for r in rows} == {"MissingNumber"}
-    assert len(run("findings")) == len(standard.findings)
+    assert len(run("findings", occupation=CARBON)) == len(standard.findings)
+    every = sum(len(s.findings) for s in built_all.standards)  # without it: every standard's
+    assert len(run("findings")) == every > len(standard.findings)
 
 
 def test_overview_counts_has_a_row_per_table(run, source_lines) -> None:
-    rows = run("overview-counts")
+    rows = run("overview-counts", occupation=CARBON)
     assert [r["label"] for r in rows][:1] == [section(source_lines, None, 5).label]
     assert len(rows) == len(sections(source_lines))
 
@@ -522,7 +528,7 @@ def test_overview_counts_equal_the_parsed_tables(run, standard) -> None:
     from skillgraph.iris import Iris
 
     iris = Iris(standard.profile.code)
-    rows = {r["tradeLevel"]: r for r in run("overview-counts")}
+    rows = {r["tradeLevel"]: r for r in run("overview-counts", occupation=CARBON)}
     assert len(rows) == len(standard.trade_levels)
     for tl in standard.trade_levels:
         contents = [wc for f in tl.functions for wc in f.contents]
@@ -534,9 +540,12 @@ def test_overview_counts_equal_the_parsed_tables(run, standard) -> None:
         assert int(row["required"]) >= int(row["skills"]) + int(row["knowledge"])
 
 
-def test_overview_counts_can_be_scoped_to_occupations(run, standard) -> None:
-    occupation = "https://w3id.org/skillgraph/id/occupation/4-09-07-04"
-    assert run("overview-counts", occupation=occupation) == run("overview-counts")
+def test_overview_counts_can_be_scoped_to_occupations(run, built_all) -> None:
+    ai = "https://w3id.org/skillgraph/id/occupation/4-04-05-05"
+    both = run("overview-counts", occupation=[CARBON, ai])
+    assert both == run("overview-counts")  # every occupation of the store
+    assert len(both) == sum(len(s.trade_levels) for s in built_all.standards)
+    assert len(run("overview-counts", occupation=ai)) == 5
     assert run("overview-counts", occupation="https://example.org/no-such-occupation") == []
 
 
@@ -560,7 +569,7 @@ def test_remote_construct_and_ask(endpoint, store) -> None:
     trade = "<https://w3id.org/skillgraph/ontology#Trade>"
     construct = f"CONSTRUCT {{ ?t a <urn:x> }} WHERE {{ ?t a {trade} }}"
     answer = run_remote(endpoint, construct)
-    assert answer.triples is not None and len(answer.triples) == 6
+    assert answer.triples is not None and len(answer.triples) == 8  # 6 carbon + 2 AI trades
     assert render_results(answer, "csv") == render(store, construct, "csv")
     assert render_results(run_remote(endpoint, "ASK {}"), "json") == render(store, "ASK {}", "json")
 

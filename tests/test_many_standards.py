@@ -14,7 +14,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from skillgraph.build import build
 from skillgraph.catalog import load_query
 from skillgraph.loaders.errors import SourceFormatError
 from skillgraph.loaders.standard import shipped_sources
@@ -29,12 +28,6 @@ SG = "https://w3id.org/skillgraph/ontology#"
 ADDED_SINCE_994F79A = {
     f'<{ID}standard/4-09-07-04-draft> <{SG}sourceKind> "text" .',
 }
-
-
-@pytest.fixture(scope="module")
-def built_all(tmp_path_factory: pytest.TempPathFactory):
-    """The default build: every shipped standard."""
-    return build(None, tmp_path_factory.mktemp("all"), hermit=False)
 
 
 @pytest.fixture(scope="module")

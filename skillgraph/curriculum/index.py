@@ -106,9 +106,11 @@ def _rows(store: ox.Store, query: str) -> list[dict[str, str]]:
 
 
 def load_index(store: ox.Store) -> StandardIndex:
-    """Index the (single) standard held in ``store``'s default graph.
+    """Index the standards held in ``store``'s default graph (one or many occupations).
 
-    Raises ``ValueError`` when the store holds no occupation (e.g. an empty build).
+    A common level (no trade) is named by its own occupation (``人工智能训练师/3``), so
+    references stay unambiguous however many standards the build holds.  Raises
+    ``ValueError`` when the store holds no occupation (e.g. an empty build).
     """
     occ = _rows(
         store,
@@ -122,8 +124,11 @@ def load_index(store: ox.Store) -> StandardIndex:
     levels: dict[str, TradeLevelInfo] = {}
     for row in _rows(
         store,
-        """SELECT ?tl ?rank ?trade ?tzh ?ten ?label ?hours WHERE {
+        """SELECT ?tl ?rank ?trade ?tzh ?ten ?label ?hours ?ozh ?oen WHERE {
           ?tl a sg:TradeLevel ; sg:level/sg:rank ?rank .
+          OPTIONAL { ?tl sg:occupation ?occ .
+                     OPTIONAL { ?occ skos:prefLabel ?ozh FILTER (lang(?ozh) = "zh") }
+                     OPTIONAL { ?occ skos:prefLabel ?oen FILTER (lang(?oen) = "en") } }
           OPTIONAL { ?tl skos:prefLabel ?label FILTER (lang(?label) = "zh") }
           OPTIONAL { ?tl sg:trainingHours ?hours }
           OPTIONAL { ?tl sg:trade ?trade .
@@ -135,8 +140,8 @@ def load_index(store: ox.Store) -> StandardIndex:
         levels[row["tl"]] = TradeLevelInfo(
             iri=row["tl"],
             trade=trade.rstrip("/").rsplit("/", 1)[-1] if trade else None,
-            trade_name=row.get("tzh", "") if trade else occ_zh,
-            trade_name_en=row.get("ten", "") if trade else occ_en,
+            trade_name=row.get("tzh", "") if trade else row.get("ozh", occ_zh),
+            trade_name_en=row.get("ten", "") if trade else row.get("oen", occ_en),
             rank=int(row["rank"]),
             label=row.get("label", ""),
             training_hours=int(row["hours"]) if "hours" in row else None,

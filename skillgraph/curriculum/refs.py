@@ -80,13 +80,16 @@ def closest(word: str, candidates: list[str], n: int = 3) -> list[str]:
     return [c for _, c in ranked[:n]]
 
 
-def _trade_names(index: StandardIndex) -> dict[str, set[str | None]]:
-    """Every accepted spelling of a trade (zh name, slug, English name) → trade slugs."""
-    names: dict[str, set[str | None]] = {}
+def _trade_names(index: StandardIndex) -> dict[str, set[str]]:
+    """Every accepted spelling of a trade (zh name, slug, English name) → its zh names.
+
+    The zh name identifies the trade (or, for a common level, the occupation) across every
+    standard of the build; a slug such as ``trade-1`` may name trades of several."""
+    names: dict[str, set[str]] = {}
     for tl in index.trade_levels.values():
         for name in (tl.trade_name, tl.trade, tl.trade_name_en):
             if name:
-                names.setdefault(normalize(name).casefold(), set()).add(tl.trade)
+                names.setdefault(normalize(name).casefold(), set()).add(tl.trade_name)
     return names
 
 
@@ -105,13 +108,20 @@ def _level(index: StandardIndex, trade_text: str, rank_text: str, ref: str) -> T
         raise RefError(
             "unknown", f"no trade named {trade_text!r} in {ref!r}", closest(trade_text, zh_names)
         )
-    (trade,) = names[key]
+    if len(names[key]) > 1:
+        several = sorted(names[key])
+        raise RefError("ambiguous", f"{trade_text!r} in {ref!r} names several trades: "
+                       f"{', '.join(several)}", several)  # fmt: skip
+    (tname,) = names[key]
     if not re.fullmatch(r"[1-5]", rank_text):
         raise RefError("malformed", f"rank {rank_text!r} in {ref!r} must be 1–5 (5 = 五级)")
-    level = index.level_of(trade, int(rank_text))
+    rank = int(rank_text)
+    level = next(
+        (tl for tl in index.trade_levels.values() if tl.trade_name == tname and tl.rank == rank),
+        None,
+    )
     if level is None:
-        ranks = sorted(tl.rank for tl in index.trade_levels.values() if tl.trade == trade)
-        tname = next(tl.trade_name for tl in index.trade_levels.values() if tl.trade == trade)
+        ranks = sorted(tl.rank for tl in index.trade_levels.values() if tl.trade_name == tname)
         raise RefError(
             "unknown",
             f"{tname} has no level {rank_text} (it has {', '.join(map(str, ranks))})",
