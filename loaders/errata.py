@@ -1,4 +1,5 @@
-"""Reviewed corrections of a draft that need judgement (DESIGN §2).
+"""Reviewed corrections of a draft that need judgement (docs/architecture.md, "Template
+interpreter").
 
 The source text is never edited.  A correction names the node by its place as printed
 (trade-level and printed code) and the source line, so that a correction which no

@@ -2,7 +2,7 @@
 
 The PDF extraction interleaves footnote bodies with the running text at page ends, so the
 text is first split into two streams (body paragraphs, footnotes) and only then read
-section by section.  Signals used (see the source notes in DESIGN.md):
+section by section.  Signals used (the layout's line form: loaders/layout.py):
 
 * a trailing space ends a paragraph;
 * a line starting with a space right after a non-blank line starts a new page;

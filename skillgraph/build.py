@@ -27,7 +27,7 @@ from .report import write_reports
 from .schemaorg import schema_org_jsonld
 from .serialize import jsonld_context, to_jsonld, to_ntriples, to_turtle
 from .sources import expand_sources, read_standards
-from .to_rdf import standard_to_graph
+from .to_rdf import load_translations_if_any, standard_to_graph
 from .validate import ValidationResult, validate
 from .vocab import DCTERMS, DEFAULT_DATA_BASE, SG, SKOS, requires
 
@@ -104,8 +104,9 @@ def build(
     stage("parse", t)
     t = time.perf_counter()
     graph = Graph()
-    for std in standards:
-        graph += standard_to_graph(std, base=base)
+    for std in standards:  # translations are an input of the build, read here
+        english = load_translations_if_any(std.profile.code)
+        graph += standard_to_graph(std, base=base, translations=english)
     for prefix, ns in (("sg", SG), ("skos", SKOS), ("dcterms", DCTERMS)):
         graph.bind(prefix, ns)
     joins = add_similarities(graph, base)  # what joins the standards

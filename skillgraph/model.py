@@ -210,7 +210,7 @@ class Standard:
 
 
 # ---------------------------------------------------------------- eligibility, training, assessment
-# (issue 5: §1.8 training hours, §1.9 assessment rules and §1.9.1 eligibility as data)
+# (§1.8 training hours, §1.9 assessment rules and §1.9.1 eligibility as data)
 
 
 @dataclass

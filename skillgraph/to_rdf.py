@@ -1,4 +1,4 @@
-"""Parsed model → RDF (the ABox of one standard; DESIGN §2 "to RDF").
+"""Parsed model → RDF (the ABox of one standard; docs/architecture.md, "To RDF").
 
 The graph is a plain function of the :class:`~skillgraph.model.Standard`: the same model
 always gives the same triples (IRIs from :mod:`skillgraph.iris`, no blank nodes), so two
@@ -583,16 +583,18 @@ def split_message(message: str) -> list[tuple[str, str]]:
 def standard_to_graph(
     std: Standard, *, base: str = DEFAULT_DATA_BASE, translations: Translations | None = None
 ) -> Graph:
-    """The ABox of one parsed standard; deterministic, no inference (DESIGN §2, §4).
+    """The ABox of one parsed standard; deterministic, no inference (docs/architecture.md,
+    "To RDF" and "IRI rules").
 
-    ``base`` is the data IRI base (ends with '/'), configurable for publishers.  Raises
-    ``ValueError`` when two model items would share an IRI or a path is malformed.
+    ``base`` is the data IRI base (ends with '/'), configurable for publishers;
+    ``translations`` (an input of the build, see :func:`load_translations_if_any`) give
+    every @zh literal its reviewed English; without them the graph has only what the model
+    carries.  Raises ``ValueError`` when two model items would share an IRI or a path is
+    malformed.
     """
     if not base.endswith("/"):
         raise ValueError(f"data IRI base must end with '/': {base!r}")
     graph = _Builder(std, base).build()
-    if translations is None:
-        translations = load_translations_if_any(std.profile.code)
     if translations is not None:
         add_english(graph, translations)
     return graph
