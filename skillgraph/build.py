@@ -25,6 +25,7 @@ from .model import Standard
 from .reason import ReasonerError, check_with_hermit, materialize_closure
 from .report import write_reports
 from .schemaorg import schema_org_jsonld
+from .search import search_index_bytes
 from .serialize import jsonld_context, to_jsonld, to_ntriples, to_turtle
 from .to_rdf import standard_to_graph
 from .validate import ValidationResult, validate
@@ -118,6 +119,7 @@ def build(
         "ontology.ttl": ontology_text(),
         "validation.ttl": to_turtle(validation.report_graph, base),
         "validation.txt": validation.report_text.encode("utf-8"),
+        "search.sqlite": search_index_bytes(graph),
     }
     files.update(write_reports(std, store, validation, hermit_summary, asserted, inferred))
     write_files(out, files)

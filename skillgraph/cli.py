@@ -192,6 +192,54 @@ def query(
 
 
 @main.command()
+@click.argument("text", nargs=-1, required=True)
+@click.option("--occupation", default=None,
+              help="Only this occupation: its code (4-09-07-04), name or IRI.")
+@click.option("--trade", default=None, help="Only this trade: its Chinese or English name.")
+@click.option("--level", default=None, help="Only this level: 5 … 1 or 五级 … 一级.")
+@click.option("--kind", default=None,
+              help="Only this kind: occupation, standard, trade, tradelevel, function, content, "
+                   "skill, knowledge, competency.")
+@click.option("--limit", type=click.IntRange(1, 200), default=20, show_default=True,
+              help="Hits to show.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="Build directory (its search.sqlite).")
+def search(text: tuple[str, ...], occupation: str | None, trade: str | None, level: str | None,
+           kind: str | None, limit: int, fmt: str, build_dir: Path) -> None:
+    """Full-text search of every standard in the build (Chinese or English; every word
+    must match), best first, with counts per occupation, trade, level and kind."""
+    import json
+
+    from .loaders.source import display_width
+    from .search import SearchError
+    from .search import search as run_search
+    from .search.query import RANK_LABELS
+
+    try:
+        result = run_search(build_dir / "search.sqlite", " ".join(text), occupation=occupation,
+                            trade=trade, level=level, kind=kind, limit=limit)  # fmt: skip
+    except SearchError as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
+        return
+    for h in result.hits:
+        where = " ".join(x for x in (h.trade_label or h.occupation_label,
+                                     RANK_LABELS.get(h.rank or 0, "")) if x)  # fmt: skip
+        head = f"{h.kind:<10} {h.notation:<7} {h.label}"
+        click.echo(f"{head}{' ' * max(1, 60 - display_width(head))}{where}")
+        click.echo(f"{'':18} {h.iri}")
+    shown = f"{len(result.hits)} of {result.total}" if result.total > len(result.hits) else \
+        str(result.total)
+    click.echo(f"({shown} hit{'s' if result.total != 1 else ''})")
+    for name, facet in result.facets.items():
+        if facet:
+            click.echo(f"{name}: " + ", ".join(f"{f.label} {f.count}" for f in facet[:8]))
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
