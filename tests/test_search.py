@@ -99,7 +99,7 @@ def test_bad_input_is_a_clear_error(index, tmp_path):
         search(index, " ,, ")
     with pytest.raises(SearchError, match="did you mean function"):
         search(index, "核查", kind="fnction")
-    with pytest.raises(SearchError, match="did you mean 碳排放核算员 or 碳排放核查员"):
+    with pytest.raises(SearchError, match="did you mean 碳排放核查员 or 碳排放核算员"):
         search(index, "核查", trade="碳排放核")  # part of two names → suggestions
     with pytest.raises(SearchError, match="rank 1–5"):
         search(index, "核查", level="六级")
