@@ -13,13 +13,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..names import closest, rank_of_text
-from .index import KIND_ORDER
+from ..names import closest, did_you_mean, rank_of_text
+from .index import KIND_ORDER, facet_token
 from .tokens import match_expression
 
 __all__ = ["KIND_LABELS", "Facet", "Hit", "SearchError", "SearchResult", "search"]
 
 MAX_LIMIT = 200
+RANK_LIMIT = 500  # more hits than this: static order, facets of the first this many
+COUNT_LIMIT = 5000  # hits counted; beyond, the total is "more than COUNT_LIMIT"
 KIND_LABELS = {
     "occupation": "职业 / occupation",
     "standard": "标准 / standard",
@@ -75,6 +77,9 @@ class SearchResult:
     filters: dict[str, str] = field(default_factory=dict)
     limit: int = 20
     offset: int = 0
+    ranked: bool = True  # False: more than RANK_LIMIT hits, listed in static order
+    facets_sampled: int = 0  # > 0: facets count the first this many hits only
+    total_exact: bool = True  # False: there are more than ``total`` (= COUNT_LIMIT) hits
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -83,6 +88,9 @@ class SearchResult:
             "total": self.total,
             "limit": self.limit,
             "offset": self.offset,
+            "ranked": self.ranked,
+            "facetsSampled": self.facets_sampled,
+            "totalExact": self.total_exact,
             "hits": [h.as_json() for h in self.hits],
             "facets": {
                 name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
@@ -143,38 +151,47 @@ def _unknown(what: str, text: str, known: list[str]) -> str:
 
 
 def _filters(conn: sqlite3.Connection, occupation: str | None, trade: str | None,
-             level: str | None, kind: str | None) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    args: list[object] = []
+             level: str | None, kind: str | None) -> str:
+    """The filters as an FTS5 expression over the facet tokens (``""`` for none)."""
+    groups: list[list[str]] = []
     if occupation:
-        iris = _resolve_occupation(conn, occupation)
-        clauses.append(f"d.occupation IN ({','.join('?' * len(iris))})")
-        args += iris
+        groups.append([facet_token("occupation", i) for i in _resolve_occupation(conn, occupation)])
     if trade:
-        iris = _resolve_trade(conn, trade)
-        clauses.append(f"d.trade IN ({','.join('?' * len(iris))})")
-        args += iris
+        groups.append([facet_token("trade", i) for i in _resolve_trade(conn, trade)])
     if level:
         rank = rank_of_text(level)
         if rank is None:
             raise SearchError(f"level {level!r}: give a rank 1–5 or 五级 … 一级")
-        clauses.append("d.rank = ?")
-        args.append(rank)
+        groups.append([facet_token("rank", rank)])
     if kind:
         if kind not in KIND_ORDER:
-            near = closest(kind, list(KIND_ORDER))
             raise SearchError(f"no kind {kind!r}; kinds: {', '.join(KIND_ORDER)}"
-                              + (f"; did you mean {' or '.join(near)}?" if near else ""))
-        clauses.append("d.kind = ?")
-        args.append(kind)
-    return "".join(f" AND {c}" for c in clauses), args
+                              + did_you_mean(kind, list(KIND_ORDER)))
+        groups.append([facet_token("kind", kind)])
+    return "".join(" AND (" + " OR ".join(f'f : "{t}"' for t in g) + ")" for g in groups)
+
+
+SELECT_HIT = (
+    "SELECT d.iri, d.kind, d.zh, d.en, d.notation, d.occupation, o.zh, o.en, d.trade, t.zh, t.en, "
+    "d.tradelevel, d.rank, {score} FROM {source} JOIN doc d ON d.id = m.rowid "
+    "LEFT JOIN occupation o ON o.iri = d.occupation LEFT JOIN trade t ON t.iri = d.trade "
+    "ORDER BY {order}"
+)
 
 
 def search(index: Path | sqlite3.Connection, text: str, *, occupation: str | None = None,
            trade: str | None = None, level: str | None = None, kind: str | None = None,
            limit: int = 20, offset: int = 0) -> SearchResult:
-    """The hits for ``text`` (every term must match), best first, and the facet counts of
-    all of them (with the filters applied)."""
+    """The hits for ``text`` (every term must match) with the filters, best first, and
+    facet counts.
+
+    Up to ``RANK_LIMIT`` hits are ranked by bm25 and counted exactly per facet.  A query
+    with more hits (a common word over many standards) lists them in the index's static
+    order (kind, shorter label first) and counts the facets of the first ``RANK_LIMIT``
+    of them (``facets_sampled``); the total is counted up to ``COUNT_LIMIT``
+    (``total_exact``).  FTS5 walks its lists in rowid order and stops at a LIMIT, so the
+    cost of a query stays bounded however many standards the index holds.
+    """
     expression = match_expression(text)
     if expression is None:
         raise SearchError("nothing to search for: type a word (Chinese or English) or a code")
@@ -182,18 +199,23 @@ def search(index: Path | sqlite3.Connection, text: str, *, occupation: str | Non
     offset = max(0, offset)
     conn = open_index(index) if isinstance(index, Path) else index
     try:
-        where, args = _filters(conn, occupation, trade, level, kind)
-        base = f"FROM fts JOIN doc d ON d.id = fts.rowid WHERE fts MATCH ?{where}"
+        expression = f"({expression}){_filters(conn, occupation, trade, level, kind)}"
+        total = conn.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM fts WHERE fts MATCH ? LIMIT ?)",
+            [expression, COUNT_LIMIT + 1]).fetchone()[0]  # fmt: skip
+        ranked = total <= RANK_LIMIT
+        if ranked:
+            source = "(SELECT rowid, rank FROM fts WHERE fts MATCH ?) m"
+            sql = SELECT_HIT.format(score="m.rank", source=source,
+                                    order="m.rank, d.kind_order, d.id LIMIT ? OFFSET ?")
+        else:
+            source = "(SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid LIMIT ? OFFSET ?) m"
+            sql = SELECT_HIT.format(score="0.0", source=source, order="d.id")
+        rows = conn.execute(sql, [expression, limit, offset]).fetchall()
         groups = conn.execute(
-            f"SELECT d.kind, d.occupation, d.trade, d.rank, count(*) {base} "
-            "GROUP BY 1, 2, 3, 4", [expression, *args]).fetchall()  # fmt: skip
-        joined = base.replace("WHERE", "LEFT JOIN occupation o ON o.iri = d.occupation "
-                              "LEFT JOIN trade t ON t.iri = d.trade WHERE", 1)
-        rows = conn.execute(
-            "SELECT d.iri, d.kind, d.zh, d.en, d.notation, d.occupation, o.zh, o.en, d.trade, "
-            f"t.zh, t.en, d.tradelevel, d.rank, fts.rank {joined} "
-            "ORDER BY fts.rank, d.kind_order, d.id LIMIT ? OFFSET ?",
-            [expression, *args, limit, offset]).fetchall()  # fmt: skip
+            "SELECT d.kind, d.occupation, d.trade, d.rank, count(*) FROM (SELECT rowid FROM fts "
+            "WHERE fts MATCH ? ORDER BY rowid LIMIT ?) m JOIN doc d INDEXED BY doc_facets "
+            "ON d.id = m.rowid GROUP BY 1, 2, 3, 4", [expression, RANK_LIMIT]).fetchall()
         facets = _facets(conn, groups)
     finally:
         if isinstance(index, Path):
@@ -205,8 +227,9 @@ def search(index: Path | sqlite3.Connection, text: str, *, occupation: str | Non
     ]  # fmt: skip
     used = {k: val for k, val in (("occupation", occupation), ("trade", trade),
                                   ("level", level), ("kind", kind)) if val}  # fmt: skip
-    total = sum(g[4] for g in groups)
-    return SearchResult(text, total, hits, facets, used, limit, offset)
+    return SearchResult(text, min(total, COUNT_LIMIT), hits, facets, used, limit, offset,
+                        ranked=ranked, facets_sampled=0 if ranked else RANK_LIMIT,
+                        total_exact=total <= COUNT_LIMIT)
 
 
 def _facets(conn: sqlite3.Connection, groups: list[tuple]) -> dict[str, list[Facet]]:

@@ -5,7 +5,9 @@ two-character term (配额, 核查: most Chinese words).  So Chinese text is ind
 sequence of its overlapping character bigrams (碳排放 → 碳排 排放) and a term is looked up
 as the *phrase* of its bigrams: consecutive positions, i.e. a substring match for any term
 of two characters or more.  Single characters go to a unigram column.  Latin letters and
-digits stay words (lower-cased by FTS5's unicode61 tokenizer, stemmed by porter).
+digits stay words (lower-cased and stemmed by FTS5's porter tokenizer: emission and
+emissions are one word).  A code (2.1.1, 4-09-07-04) is one token of its own, since its
+digits as words would be in nearly every row.
 """
 
 from __future__ import annotations
@@ -59,30 +61,46 @@ def _quoted(tokens: list[str]) -> str:
     return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
 
 
+_CODE = re.compile(r"^\d+(?:[.\-]\d+)+$")
+
+
+def code_token(code: str) -> str | None:
+    """The ``f`` column token of a code, if ``code`` is one (digits joined by . or -).
+
+    >>> code_token("2.1.1"), code_token("4-09-07-04"), code_token("3")
+    ('c2d1d1', 'c4h09h07h04', None)
+    """
+    if not _CODE.match(code):
+        return None
+    return "c" + code.replace(".", "d").replace("-", "h")
+
+
 def match_expression(query: str) -> str | None:
     """An FTS5 MATCH expression requiring every term of ``query`` (None when it has none).
 
     A CJK run of two or more characters is the phrase of its bigrams in ``zh``; a single
-    character is looked up in ``zh1``; a word in the English label, the code or the Chinese
-    label, as a prefix (``emis`` finds emission).  Every token is quoted, so no user text
-    is read as FTS5 syntax.
+    character is looked up in ``zh1``; a code as its token in ``f``; other words as a
+    phrase in the English label or the Chinese label.  Every token is quoted, so no user
+    text is read as FTS5 syntax.  No prefix queries: FTS5 merges every matching term's
+    list for one, which grows with the index; whole words are read lazily.
 
     >>> match_expression("碳排放 配额")
     '(zh : "碳排 排放") AND (zh : "配额")'
-    >>> match_expression("emis")
-    '({zh en} : "emis"*)'
-    >>> match_expression("2.1.1")
-    '({zh en} : "2 1 1"*)'
+    >>> match_expression("emission 2.1.1")
+    '({zh en} : "emission") AND (f : "c2d1d1")'
     """
     parts = []
     for term in query.split():
-        words: list[str] = []  # consecutive non-CJK pieces of a term: one phrase (2.1.1)
+        if (code := code_token(term)) is not None:
+            parts.append(f'(f : "{code}")')
+            continue
+        words: list[str] = []  # consecutive non-CJK pieces of a term: one phrase
         for piece in [*pieces(term), ""]:
             if piece and not is_cjk(piece):
                 words.append(piece.lower())
                 continue
             if words:
-                parts.append(f"({{zh en}} : {_quoted(words)}*)")
+                parts.append(f"({{zh en}} : {_quoted(words)})")
                 words = []
             if len(piece) == 1:
                 parts.append(f"(zh1 : {_quoted([piece])})")

@@ -7,20 +7,36 @@ The index is ``search.sqlite`` of the build directory, opened read-only per requ
 from __future__ import annotations
 
 import re
+import sqlite3
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ...search import SearchError, SearchResult, search
-from ...search.query import KIND_LABELS, RANK_LABELS
+from ...search.query import KIND_LABELS, RANK_LABELS, open_index
 from ...search.tokens import pieces
 from ..conneg import negotiate
 from .base import html, site
 
 FILTERS = ("occupation", "trade", "level", "kind")
 PAGE_SIZE = 20
+_local = threading.local()  # one read-only connection per worker thread (warm page cache)
+
+
+def connection(path: Path) -> sqlite3.Connection:
+    """This thread's connection to ``path``, reopened when the file was replaced."""
+    stat = path.stat() if path.is_file() else None
+    key = (str(path), stat.st_ino if stat else None, stat.st_mtime_ns if stat else None)
+    cached = getattr(_local, "index", None)
+    if cached is None or cached[0] != key:
+        if cached is not None:
+            cached[1].close()
+        _local.index = (key, open_index(path))
+    return _local.index[1]
 
 
 @dataclass
@@ -81,7 +97,7 @@ def search_page(request: Request) -> Response:
         try:
             if path is None:
                 raise SearchError("this server has no build directory, so no search index")
-            result = search(path, q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+            result = search(connection(path), q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
                             **{k: v or None for k, v in filters.items()})  # fmt: skip
         except SearchError as exc:
             error, status = str(exc), 400
