@@ -18,7 +18,8 @@ def test_search_page_lists_ranked_hits_with_facet_links(server_client):
     assert "<mark>核查</mark>" in r.text
     data = server_client.get("/search.json", params={"q": "核查"}).json()
     assert f"{data['total']} 条结果" in r.text
-    level3 = next(h for h in facet_hrefs(r.text) if parse_qs(urlsplit(h).query).get("level") == ["3"])
+    level3 = next(h for h in facet_hrefs(r.text)
+                  if parse_qs(urlsplit(h).query).get("level") == ["3"])
     narrowed = server_client.get("/" + html.unescape(level3))
     assert narrowed.status_code == 200
     n3 = next(f["count"] for f in data["facets"]["level"] if f["value"] == "3")
