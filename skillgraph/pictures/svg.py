@@ -47,19 +47,27 @@ def _document(kind: str, title: str, desc: str, width: int, height: int, body: l
     )
 
 
+def text_width(text: str, size: int = 12) -> float:
+    """Approximate drawn width: CJK and full-width characters one em, others ~0.6 em."""
+    return sum(size if ord(c) > 0x2E80 else size * 0.6 for c in text)
+
+
 def _legend(x: float, y: float, items: list[tuple[str, str]]) -> list[str]:
     out = []
     for color, label in items:
         out.append(_rect(x, y - 10, 12, 12, color))
         out.append(_text(x + 16, y, label, size=12, fill="#445"))
-        x += 24 + 7.5 * sum(2 if ord(c) > 0x2E80 else 1 for c in label)
+        x += 28 + text_width(label)
     return out
 
 
 def ladder_svg(lad: Ladder, link: Link = None) -> str:
     """Levels 五级 (bottom) → 一级 (top); per level a bar: own requirements (dark) and
     those inherited from the levels it covers (light)."""
-    width = LABEL_W + BAR_W + 170
+    labels = {s.iri: f"{RANK_NAMES.get(s.rank, s.rank)} {s.label}" for s in lad.steps}
+    left = max([10 + (s.rank - 1) * 12 + text_width(labels[s.iri]) + 12 for s in lad.steps]
+               + [LABEL_W])
+    width = int(left + BAR_W + 130)
     height = TOP + ROW_H * len(lad.steps) + 20
     most = max([s.own + s.inherited for s in lad.steps] + [1])
     body = [_text(10, 22, f"{lad.label}：等级阶梯 / level ladder", size=15, weight="bold"),
@@ -68,20 +76,20 @@ def ladder_svg(lad: Ladder, link: Link = None) -> str:
         y = TOP + i * ROW_H
         current = s.iri == lad.current
         indent = (s.rank - 1) * 12  # a staircase: lower levels step in
-        label = f"{RANK_NAMES.get(s.rank, s.rank)} {s.label}"
+        label = labels[s.iri]
         body.append(_linked(_text(10 + indent, y + 19, label, size=12,
                                   weight="bold" if current else "normal"),
                             link(s.iri) if link else None))  # fmt: skip
         own_w = BAR_W * s.own / most
         inh_w = BAR_W * s.inherited / most
-        body.append(_rect(LABEL_W, y + 5, own_w, ROW_H - 10, OWN,
+        body.append(_rect(left, y + 5, own_w, ROW_H - 10, OWN,
                           f"{s.label}: {s.own} own requirements", "own"))
-        body.append(_rect(LABEL_W + own_w, y + 5, inh_w, ROW_H - 10, INHERITED,
+        body.append(_rect(left + own_w, y + 5, inh_w, ROW_H - 10, INHERITED,
                           f"{s.label}: {s.inherited} inherited requirements", "inherited"))
         if current:
-            body.append(f'<rect x="{LABEL_W - 3}" y="{y + 2}" width="{own_w + inh_w + 6:.1f}" '
+            body.append(f'<rect x="{left - 3}" y="{y + 2}" width="{own_w + inh_w + 6:.1f}" '
                         f'height="{ROW_H - 4}" fill="none" stroke="#e0a000" stroke-width="2"/>')
-        body.append(_text(LABEL_W + own_w + inh_w + 8, y + 19,
+        body.append(_text(left + own_w + inh_w + 8, y + 19,
                           f"{s.own} + {s.inherited} = {s.own + s.inherited}", size=12))
     desc = "; ".join(f"{RANK_NAMES.get(s.rank, s.rank)}: own {s.own}, inherited {s.inherited}"
                      for s in lad.steps)  # fmt: skip
