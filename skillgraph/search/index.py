@@ -37,6 +37,7 @@ KIND_ORDER = {kind: n for n, (kind, _) in enumerate(KINDS)}
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE occupation (iri TEXT PRIMARY KEY, code TEXT, zh TEXT, en TEXT);
+CREATE INDEX occupation_code ON occupation (code);
 CREATE TABLE trade (iri TEXT PRIMARY KEY, occupation TEXT, zh TEXT, en TEXT);
 CREATE TABLE doc (
   id INTEGER PRIMARY KEY, iri TEXT NOT NULL, kind TEXT NOT NULL, kind_order INTEGER NOT NULL,
@@ -162,7 +163,12 @@ def facet_token(name: str, value: str | int) -> str:
     return name[0] + hashlib.sha1(str(value).encode()).hexdigest()[:16]
 
 
-def facet_tokens(d: Doc) -> str:
+def trade_key(name: str) -> str:
+    """How trade names are compared (a filter by trade is by name, across occupations)."""
+    return "".join(name.split()).casefold()
+
+
+def facet_tokens(d: Doc, trade_names: dict[str, str]) -> str:
     tokens = [facet_token("kind", d.kind)]
     if (code := code_token(d.notation)) is not None:
         tokens.append(code)
@@ -171,7 +177,7 @@ def facet_tokens(d: Doc) -> str:
     if d.occupation:
         tokens.append(facet_token("occupation", d.occupation))
     if d.trade:
-        tokens.append(facet_token("trade", d.trade))
+        tokens.append(facet_token("trade", trade_key(trade_names.get(d.trade, d.trade))))
     return " ".join(tokens)
 
 
@@ -212,14 +218,15 @@ def write_index(conn: sqlite3.Connection, rows: Iterable[Doc], occupations: list
     conn.executescript(SCHEMA)
     conn.executemany("INSERT INTO occupation VALUES (?, ?, ?, ?)", occupations)
     conn.executemany("INSERT INTO trade VALUES (?, ?, ?, ?)", trades)
+    names = {iri: zh or en or iri for iri, _occ, zh, en in trades}
     n = 0
     batch: list[tuple] = []
     for n, d in enumerate(rows, 1):
         batch.append((n, d))
         if len(batch) >= 20_000:
-            _insert(conn, batch)
+            _insert(conn, batch, names)
             batch = []
-    _insert(conn, batch)
+    _insert(conn, batch, names)
     conn.execute("INSERT INTO fts (fts, rank) VALUES ('rank', 'bm25(1.0, 0.3, 1.0, 0.0)')")
     conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
     conn.executemany("INSERT INTO meta VALUES (?, ?)",
@@ -228,7 +235,8 @@ def write_index(conn: sqlite3.Connection, rows: Iterable[Doc], occupations: list
     return n
 
 
-def _insert(conn: sqlite3.Connection, batch: list[tuple[int, Doc]]) -> None:
+def _insert(conn: sqlite3.Connection, batch: list[tuple[int, Doc]],
+            trade_names: dict[str, str]) -> None:
     conn.executemany(
         "INSERT INTO doc VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(n, d.iri, d.kind, KIND_ORDER[d.kind], d.zh, d.en, d.notation, d.occupation, d.trade,
@@ -237,7 +245,7 @@ def _insert(conn: sqlite3.Connection, batch: list[tuple[int, Doc]]) -> None:
     conn.executemany(
         "INSERT INTO fts (rowid, zh, zh1, en, f) VALUES (?, ?, ?, ?, ?)",
         [(n, bigram_text(d.zh), unigram_text(d.zh), f"{d.en} {d.notation}".strip(),
-          facet_tokens(d)) for n, d in batch],
+          facet_tokens(d, trade_names)) for n, d in batch],
     )  # fmt: skip
 
 

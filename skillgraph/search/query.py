@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..names import closest, did_you_mean, rank_of_text
-from .index import KIND_ORDER, facet_token
+from .index import KIND_ORDER, facet_token, trade_key
 from .tokens import match_expression
 
 __all__ = ["KIND_LABELS", "Facet", "Hit", "SearchError", "SearchResult", "search"]
@@ -117,6 +117,11 @@ def _fold(text: str) -> str:
 
 
 def _resolve_occupation(conn: sqlite3.Connection, text: str) -> list[str]:
+    exact = [r[0] for r in conn.execute(
+        "SELECT iri FROM occupation WHERE iri = ?1 OR code = ?1 OR zh = ?1 OR en = ?1",
+        [text.strip()])]  # fmt: skip
+    if exact:
+        return exact
     rows = conn.execute("SELECT iri, code, zh, en FROM occupation").fetchall()
     found = _matching(rows, text)
     if not found:
@@ -126,15 +131,16 @@ def _resolve_occupation(conn: sqlite3.Connection, text: str) -> list[str]:
 
 
 def _resolve_trade(conn: sqlite3.Connection, text: str) -> list[str]:
-    rows = conn.execute("SELECT iri, zh, en FROM trade").fetchall()
+    """The trade names (keys) ``text`` names: a filter by trade is by name."""
+    rows = [(zh or en, zh, en) for zh, en in conn.execute("SELECT DISTINCT zh, en FROM trade")]
     found = _matching(rows, text)
     if not found:
-        raise SearchError(_unknown("trade", text, sorted({r[1] or r[2] for r in rows})))
-    return found
+        raise SearchError(_unknown("trade", text, sorted({r[0] for r in rows})))
+    return [trade_key(name) for name in found]
 
 
 def _matching(rows: list[tuple], text: str) -> list[str]:
-    """IRIs of the rows one of whose names is ``text``; else of the rows whose name
+    """First cells of the rows one of whose names is ``text``; else of the rows whose name
     contains it, when that is one name (核查员 → 碳排放核查员)."""
     key = _fold(text)
     exact = [r[0] for r in rows if key in {_fold(x or "") for x in r}]
@@ -157,7 +163,7 @@ def _filters(conn: sqlite3.Connection, occupation: str | None, trade: str | None
     if occupation:
         groups.append([facet_token("occupation", i) for i in _resolve_occupation(conn, occupation)])
     if trade:
-        groups.append([facet_token("trade", i) for i in _resolve_trade(conn, trade)])
+        groups.append([facet_token("trade", k) for k in _resolve_trade(conn, trade)])
     if level:
         rank = rank_of_text(level)
         if rank is None:
@@ -232,27 +238,37 @@ def search(index: Path | sqlite3.Connection, text: str, *, occupation: str | Non
                         total_exact=total <= COUNT_LIMIT)
 
 
+def _labels(conn: sqlite3.Connection, table: str, columns: str, iris: set[str]) -> dict:
+    if not iris:
+        return {}
+    marks = ",".join("?" * len(iris))
+    return {r[0]: r[1:] for r in conn.execute(
+        f"SELECT iri, {columns} FROM {table} WHERE iri IN ({marks})", sorted(iris))}  # fmt: skip
+
+
 def _facets(conn: sqlite3.Connection, groups: list[tuple]) -> dict[str, list[Facet]]:
     counts: dict[str, Counter] = {k: Counter() for k in ("kind", "occupation", "trade", "level")}
+    occ_names = _labels(conn, "occupation", "code, zh, en", {g[1] for g in groups if g[1]})
+    trade_names = _labels(conn, "trade", "zh, en", {g[2] for g in groups if g[2]})
     for kind, occ, trade, rank, n in groups:
         counts["kind"][kind] += n
         if occ:
             counts["occupation"][occ] += n
         if trade:
-            counts["trade"][trade] += n
+            zh, en = trade_names.get(trade, (None, None))
+            counts["trade"][zh or en or trade] += n
         if rank:
             counts["level"][rank] += n
-    occ_names = {r[0]: (r[1], r[2] or r[3]) for r in conn.execute(
-        "SELECT iri, code, zh, en FROM occupation")}  # fmt: skip
-    trade_names = {r[0]: r[1] or r[2] for r in conn.execute("SELECT iri, zh, en FROM trade")}
+
+    def occupation(iri: str) -> tuple[str, str]:
+        code, zh, en = occ_names.get(iri, (None, None, None))
+        return code or iri, zh or en or code or iri
+
     return {
         "kind": [Facet(k, KIND_LABELS[k], n) for k, n in
                  sorted(counts["kind"].items(), key=lambda kv: KIND_ORDER[kv[0]])],
-        "occupation": [Facet(occ_names.get(o, ("", o))[0] or o,
-                             occ_names.get(o, ("", o))[1] or o, n)
-                       for o, n in counts["occupation"].most_common()],
-        "trade": [Facet(trade_names.get(t, t), trade_names.get(t, t), n)
-                  for t, n in counts["trade"].most_common()],
+        "occupation": [Facet(*occupation(o), n) for o, n in counts["occupation"].most_common()],
+        "trade": [Facet(t, t, n) for t, n in counts["trade"].most_common()],
         "level": [Facet(str(r), RANK_LABELS.get(r, str(r)), n)
                   for r, n in sorted(counts["level"].items(), reverse=True)],
     }  # fmt: skip
