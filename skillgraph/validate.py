@@ -14,7 +14,8 @@ from importlib.resources import files
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from .indexed import TripleIndex
 from .shacl_core import core_conforms
@@ -147,17 +148,35 @@ def read_rdf(path: str | Path) -> Graph:
     _check_syntax(path)
     try:
         if fmt in DATASET_FORMATS:
-            dataset = Dataset()
-            dataset.parse(path, format=fmt)
-            graph = Graph()
-            for s, p, o, _g in dataset.quads((None, None, None, None)):
-                graph.add((s, p, o))
+            graph = _union_of_graphs(path)
         else:
             graph = Graph()
             graph.parse(path, format=fmt)
     except Exception as exc:  # rdflib raises parser-specific types (BadSyntax, SAX, JSON)
         message = re.sub(r"""\bb(['"])(.*?)\1""", r"\2", str(exc))  # no b'…' reprs
         raise RDFInputError(f"{path}: cannot parse as {fmt}: {message}") from exc
+    return graph
+
+
+def _union_of_graphs(path: Path) -> Graph:
+    """Every triple of every graph of a dataset file (.trig, .nq), in one rdflib graph."""
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+    graph = Graph()
+
+    def term(t: object) -> Node:
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        assert isinstance(t, ox.Literal)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        if t.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(t.value)  # as rdflib's own parsers read a plain literal
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+
+    for q in ox.parse(path=path, format=fmt):
+        graph.add((term(q.subject), term(q.predicate), term(q.object)))
     return graph
 
 
