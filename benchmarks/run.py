@@ -16,6 +16,8 @@ Parts (all by default; ``--only build,queries`` for some):
 - ``scale``     synthetic corpora of ``--sizes`` standards in memory (and the ``--on-disk``
                 sizes once more on disk): load time, memory, store size, catalog latency,
                 growth between sizes.  → scale.json
+- ``search``    the full-text index (build/search.sqlite) of ``--sizes`` standards: median
+                and slowest query time, server and CLI.  → search.json
 
 Every file carries the date, the command, machine facts (CPU, cores, memory, load
 average at start and end) and versions (Python, libraries, Virtuoso, git revision).
@@ -37,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import RESULTS, machine, run_measured, say, write_result
 
-PARTS = ("build", "queries", "endpoint", "scale")
+PARTS = ("build", "queries", "endpoint", "scale", "search")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -141,6 +143,14 @@ def main(argv: list[str] | None = None) -> int:
             if any("error" in s for s in payload["sizes"]):
                 status = 1
             write_result(args.out, "scale", payload, started, argv_used)
+        if "search" in args.parts and args.sizes:
+            import bench_search
+
+            started = machine()
+            say(f"search: sizes {args.sizes}")
+            payload = bench_search.measure(build_dir, work, args.sizes,
+                                           runs=3 if args.quick else 15)
+            write_result(args.out, "search", payload, started, argv_used)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

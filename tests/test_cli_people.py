@@ -178,3 +178,18 @@ def test_served_turtle_has_no_escaped_slashes(server_client):
     a = rdflib.Graph().parse(data=ttl, format="turtle")
     b = rdflib.Graph().parse(data=nt, format="nt")
     assert set(a) == set(b) and len(a) > 10
+
+
+def test_one_of_in_a_parameter_header():
+    from skillgraph.params import ParamError, bind, parse_parameters
+
+    q = ('# parameters:\n#   major (string, one of "this" "related" "other", default "other"): m\n'
+         "SELECT ?major WHERE { }")
+    (p,) = parse_parameters(q)
+    assert p.choices == ("this", "related", "other") and p.default == ('"other"',)
+    assert 'one of "this" "related" "other"' in p.signature
+    assert 'VALUES ?major { "related" }' in bind(q, {"major": ["related"]})
+    with pytest.raises(ParamError, match="did you mean related"):
+        bind(q, {"major": ["releated"]})
+    with pytest.raises(ParamError, match="default is not one of"):
+        parse_parameters(q.replace('default "other"', 'default "any"'))
