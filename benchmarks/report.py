@@ -25,6 +25,7 @@ QUERY_TARGET_100X_MS = 200
 BUILD_TARGET_S = 3.0
 ENDPOINT_TARGET_RATIO = 0.5
 MEMORY_TARGET_MB = 2048
+SEARCH_TARGET_MS = 20
 # "no faster than linearly", with room for timer noise on the smallest sizes: a cost that
 # grows by c when the size grows by f has exponent log c / log f (1 = linear)
 GROWTH_EXPONENT_LIMIT = 1.1
@@ -206,6 +207,23 @@ def scale_table(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def search_table(doc: dict[str, Any]) -> str:
+    lines = ["| standards | documents | index MB | index written s | server: median ms | "
+             "server: slowest query, median ms | CLI (connection per query): median ms | "
+             f"median ≤ {SEARCH_TARGET_MS} ms |",
+             "|---:|---:|---:|---:|---:|---|---:|---|"]
+    for s in doc["sizes"]:
+        srv, cli = s["server"], s["cli"]
+        lines.append(f"| {s['size']} | {s['documents']:,} | {s['index_mb']:.0f} | "
+                     f"{s['build_s']:.1f} | {_ms(srv['median_ms'])} | "
+                     f"`{srv['slowest_query']}` {_ms(srv['slowest_median_ms'])} | "
+                     f"{_ms(cli['median_ms'])} | {_verdict(s['target_met'])} |")
+    lines += ["", f"{len(doc['sizes'][0]['server']['queries'])} queries × "
+              f"{doc['runs_per_query']} runs each (`benchmarks/bench_search.py`).", "",
+              _context(doc)]
+    return "\n".join(lines)
+
+
 def exponent(cost_factor: float, size_factor: float) -> float:
     return math.log(max(cost_factor, 1e-9)) / math.log(size_factor)
 
@@ -288,9 +306,17 @@ def targets_table(directory: Path = RESULTS) -> str:
         rows.append((f"cost growing no faster than linearly (exponent "
                      f"log(cost ×)/log(size ×) ≤ {GROWTH_EXPONENT_LIMIT} for load, memory and "
                      "every anchored query, in memory)", "; ".join(facts), ok))
+    search = _load(directory, "search")
+    if search:
+        facts = "; ".join(f"{s['size']}×: {_ms(s['server']['median_ms'])} ms (slowest "
+                          f"`{s['server']['slowest_query']}` "
+                          f"{_ms(s['server']['slowest_median_ms'])})" for s in search["sizes"])
+        rows.append((f"search median ≤ {SEARCH_TARGET_MS} ms at "
+                     f"{', '.join(str(s['size']) for s in search['sizes'])} standards",
+                     facts, all(s["target_met"] for s in search["sizes"])))
     lines = ["| target | measured | |", "|---|---|---|"]
     lines += [f"| {t} | {m} | {_verdict(ok)} |" for t, m, ok in rows]
-    doc = build or queries or endpoint or scale
+    doc = build or queries or endpoint or scale or search
     if doc:
         lines += ["", _context(doc)]
     return "\n".join(lines)
@@ -330,6 +356,10 @@ def markdown(directory: Path = RESULTS) -> str:
     if many:
         parts += ["### Many standards in one build (real + synthetic sources)", "",
                   many_table(many), ""]
+    search = _load(directory, "search")
+    if search:
+        parts += ["### Search (`build/search.sqlite`): N standards", "", search_table(search),
+                  ""]
     return "\n".join(parts) if parts else f"(no results in {directory})"
 
 

@@ -18,6 +18,8 @@ Parts (all by default; ``--only build,queries`` for some):
 - ``scale``     synthetic corpora of ``--sizes`` standards in memory (and the ``--on-disk``
                 sizes once more on disk): load time, memory, store size, catalog latency,
                 growth between sizes.  → scale.json
+- ``search``    the full-text index (build/search.sqlite) of ``--sizes`` standards: median
+                and slowest query time, server and CLI.  → search.json
 
 Every file carries the date, the command, machine facts (CPU, cores, memory, load
 average at start and end) and versions (Python, libraries, Virtuoso, git revision).
@@ -39,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import RESULTS, machine, run_measured, say, write_result
 
-PARTS = ("build", "queries", "endpoint", "scale", "many")
+PARTS = ("build", "queries", "endpoint", "scale", "search", "many")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -153,6 +155,14 @@ def main(argv: list[str] | None = None) -> int:
             say(f"many: the shipped standards + {synthetic} synthetic in one build")
             payload = bench_many.measure(work, synthetic)
             write_result(args.out, "many", payload, started, argv_used)
+        if "search" in args.parts and args.sizes:
+            import bench_search
+
+            started = machine()
+            say(f"search: sizes {args.sizes}")
+            payload = bench_search.measure(build_dir, work, args.sizes,
+                                           runs=3 if args.quick else 15)
+            write_result(args.out, "search", payload, started, argv_used)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -25,6 +25,7 @@ from .model import Standard
 from .reason import ReasonerError, check_with_hermit, materialize_closure
 from .report import write_reports
 from .schemaorg import schema_org_jsonld
+from .search import search_index_bytes
 from .serialize import jsonld_context, to_jsonld, to_ntriples, to_turtle
 from .sources import expand_sources, read_standards
 from .to_rdf import load_translations_if_any, standard_to_graph
@@ -139,6 +140,7 @@ def build(
         "ontology.ttl": ontology_text(),
         "validation.ttl": to_turtle(validation.report_graph, base),
         "validation.txt": validation.report_text.encode("utf-8"),
+        "search.sqlite": search_index_bytes(graph),
     }
     files.update(
         write_reports(standards, store, validation, hermit_summary, asserted, inferred, base)

@@ -43,15 +43,25 @@ class CatalogQuery:
 
 
 def load_query(name_or_path: str) -> str:
-    """Text of a catalog query by name (``overview-counts``) or of a ``.rq`` file path."""
+    """Text of a catalog query by name (``overview-counts``) or of a ``.rq`` file path.
+
+    ``FileNotFoundError`` says "no such file" for a path (it ends with ``.rq`` or holds a
+    ``/``) that does not exist, and suggests the closest names for an unknown query name.
+    """
+    from .names import did_you_mean
+
     path = Path(name_or_path)
-    if path.suffix == ".rq" and path.is_file():
+    if path.is_file():
         return path.read_text(encoding="utf-8")
     res = resources.files("skillgraph.queries") / f"{name_or_path.removesuffix('.rq')}.rq"
-    if not res.is_file():
-        known = ", ".join(q.name for q in catalog())
-        raise FileNotFoundError(f"no query {name_or_path!r}: not a .rq file, nor one of: {known}")
-    return res.read_text(encoding="utf-8")
+    if res.is_file() and "/" not in name_or_path:
+        return res.read_text(encoding="utf-8")
+    if path.suffix == ".rq" or "/" in name_or_path or "\\" in name_or_path:
+        raise FileNotFoundError(f"{path}: no such file")
+    names = [q.name for q in catalog()]
+    raise FileNotFoundError(f"no query {name_or_path!r} in the catalog"
+                            f"{did_you_mean(name_or_path, names)} (`skillgraph query --list` "
+                            "lists them; a file must end with .rq)")
 
 
 def parse_header(name: str, text: str) -> CatalogQuery:

@@ -14,6 +14,43 @@ from . import __version__
 from .vocab import DEFAULT_DATA_BASE
 
 
+class Rank(click.ParamType):
+    """A national level: 1–5 or 五级 … 一级 (三级/高级工 too); ``zero`` also takes 0."""
+
+    name = "LEVEL"
+
+    def __init__(self, zero: bool = False) -> None:
+        self.zero = zero
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> int:
+        from .names import rank_of_text
+
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        if self.zero and text == "0":
+            return 0
+        rank = rank_of_text(text)
+        if rank is None:
+            self.fail(f"{text!r} is not a level: 1–5 or 五级 … 一级"
+                      + (" (0: none)" if self.zero else ""), param, ctx)
+        return rank
+
+
+class Choice(click.Choice):
+    """click's Choice, suggesting the closest choice for a misspelt one."""
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> object:
+        from .names import did_you_mean
+
+        if isinstance(value, str) and value not in self.choices:
+            self.fail(f"{value!r} is not one of {', '.join(map(str, self.choices))}"
+                      f"{did_you_mean(value, [str(c) for c in self.choices])}", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def _fail(message: str) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
@@ -122,9 +159,11 @@ def validate(file: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json", "xml"]),
+    type=Choice(["table", "csv", "tsv", "json", "xml"]),
     default="table",
     show_default=True,
+    help="SPARQL 1.1 results formats: csv has plain values; tsv writes each term as SPARQL "
+    "does (<IRI>, \"text\"@zh, 42), so IRIs and literals stay apart; json, xml.",
 )
 @click.option(
     "--build",
@@ -146,11 +185,15 @@ def query(
     """Run a catalog query (by NAME) or a FILE.rq, on the built graph or an --endpoint.
 
     Parameters are bound as VALUES rows in the query's WHERE group, never pasted into its
-    text: --param tradeLevel=https://w3id.org/skillgraph/id/…/level/3 (an IRI, bare or in
-    <…>), --param keyword=配额 (a string); a list parameter is repeated
+    text: --param tradeLevel=碳排放核算员/3 (a short reference: TRADE/LEVEL, 三级 or 3,
+    TRADE/LEVEL/S2.2.1 for a requirement, a name or code for an occupation or trade; or
+    the IRI, bare or in <…>), --param keyword=配额 (a string); a list parameter is repeated
     (--param held=IRI1 --param held=IRI2). Unset parameters take the query's defaults.
+    A reference that names nothing is an error listing the closest ones; an IRI that
+    occurs nowhere in the build's graph is run anyway, with a warning on stderr (exit 0).
     """
     from .catalog import catalog, load_query
+    from .paramrefs import absent_iris, resolve_params
     from .params import ParamError, bind, parse_parameters
 
     if list_queries:
@@ -174,28 +217,93 @@ def query(
         text = load_query(query)
     except FileNotFoundError as exc:
         _fail(str(exc))
+    from .store import store_from_build
+
+    loaded: list[object] = []
+
+    def graph() -> object:
+        if not loaded:
+            has_build = (build_dir / "graph.nt").is_file()
+            loaded.append(store_from_build(build_dir) if has_build or endpoint is None else None)
+        return loaded[0]
+
     try:
-        text = bind(text, values)
+        values = resolve_params(text, values, graph)  # type: ignore[arg-type]
+        bound = bind(text, values)
     except ParamError as exc:
         raise click.BadParameter(str(exc), param_hint="--param") from exc
+    except FileNotFoundError as exc:
+        _fail(str(exc))
     if endpoint is not None:
         from .remote import RemoteError, render_results, run_remote
 
         try:
-            output = render_results(run_remote(endpoint, text), fmt)
+            output = render_results(run_remote(endpoint, bound), fmt)
         except RemoteError as exc:
             _fail(str(exc))
     else:
         from .results import render
-        from .store import store_from_build
 
         try:
-            store = store_from_build(build_dir)
-            output = render(store, text, fmt)
+            store = graph()
+            for name, iri in absent_iris(text, values, store):  # type: ignore[arg-type]
+                click.echo(f"warning: --param {name}: <{iri}> occurs nowhere in "
+                           f"{build_dir}/graph.nt, so it matches nothing", err=True)
+            output = render(store, bound, fmt)  # type: ignore[arg-type]
         except (FileNotFoundError, SyntaxError, ValueError) as exc:
             _fail(str(exc))
+    if output and not output.endswith(b"\n"):
+        output += b"\n"  # JSON and XML answers end with a newline like the others
     sys.stdout.buffer.write(output)
     sys.stdout.flush()
+
+
+@main.command()
+@click.argument("text", nargs=-1, required=True)
+@click.option("--occupation", default=None,
+              help="Only this occupation: its code (4-09-07-04), name or IRI.")
+@click.option("--trade", default=None, help="Only this trade: its Chinese or English name.")
+@click.option("--level", default=None, help="Only this level: 5 … 1 or 五级 … 一级.")
+@click.option("--kind", default=None,
+              help="Only this kind: occupation, standard, trade, tradelevel, function, content, "
+                   "skill, knowledge, competency.")
+@click.option("--limit", type=click.IntRange(1, 200), default=20, show_default=True,
+              help="Hits to show.")
+@click.option("--format", "fmt", type=Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="Build directory (its search.sqlite).")
+def search(text: tuple[str, ...], occupation: str | None, trade: str | None, level: str | None,
+           kind: str | None, limit: int, fmt: str, build_dir: Path) -> None:
+    """Full-text search of every standard in the build (Chinese or English; every word
+    must match), best first, with counts per occupation, trade, level and kind."""
+    import json
+
+    from .loaders.source import display_width
+    from .search import SearchError
+    from .search import search as run_search
+    from .search.query import RANK_LABELS
+
+    try:
+        result = run_search(build_dir / "search.sqlite", " ".join(text), occupation=occupation,
+                            trade=trade, level=level, kind=kind, limit=limit)  # fmt: skip
+    except SearchError as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
+        return
+    for h in result.hits:
+        where = " ".join(x for x in (h.trade_label or h.occupation_label,
+                                     RANK_LABELS.get(h.rank or 0, "")) if x)  # fmt: skip
+        head = f"{h.kind:<10} {h.notation:<7} {h.label}"
+        click.echo(f"{head}{' ' * max(1, 60 - display_width(head))}{where}")
+        click.echo(f"{'':18} {h.iri}")
+    shown = f"{len(result.hits)} of {result.total}" if result.total > len(result.hits) else \
+        str(result.total)
+    click.echo(f"({shown} hit{'s' if result.total != 1 else ''})")
+    for name, facet in result.facets.items():
+        if facet:
+            click.echo(f"{name}: " + ", ".join(f"{f.label} {f.count}" for f in facet[:8]))
 
 
 @main.command()
@@ -331,7 +439,7 @@ def publish(
     show_default=True,
     help="Build directory of the standard.",
 )
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "csv", "json"]), default="md",
+@click.option("--format", "fmt", type=Choice(["md", "html", "csv", "json"]), default="md",
               show_default=True,
               help="Report format; csv writes one file per table into --out DIR.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
@@ -363,6 +471,7 @@ def curriculum(
     from .curriculum import CurriculumError, RefError
     from .curriculum.run import run_curriculum, write_outputs
 
+    target = _rank_digits(target)
     try:
         run = run_curriculum(sheet, target=target, build_dir=build_dir, fmt=fmt, out=out,
                              suggestions=suggestions, top=top, iri=iri, rdf=rdf, query=query)
@@ -380,12 +489,12 @@ def curriculum(
 
 
 @main.command()
-@click.option("--target", "target_rank", required=True, type=click.IntRange(1, 5),
-              help="Level to reach: 5 = 五级/初级工 … 1 = 一级/高级技师.")
-@click.option("--certificate", "certificate_rank", type=click.IntRange(0, 5), default=0,
-              show_default=True, help="Rank of the highest certificate held; 0 for none.")
+@click.option("--target", "target_rank", required=True, type=Rank(),
+              help="Level to reach: 5 or 五级 (初级工) … 1 or 一级 (高级技师).")
+@click.option("--certificate", "certificate_rank", type=Rank(zero=True), default="0",
+              show_default=True, help="Level of the highest certificate held (3, 三级); 0: none.")
 @click.option("--certificate-of", "certificate_occupation", default="this", show_default=True,
-              type=click.Choice(["this", "related", "other"]),
+              type=Choice(["this", "related", "other"]),
               help="Occupation of that certificate: this, a related one (footnote 2), other.")
 @click.option("--preparatory-technician", is_flag=True, help="A 预备技师证书 is held.")
 @click.option("--years", type=click.IntRange(min=0), default=0, show_default=True,
@@ -393,25 +502,25 @@ def curriculum(
 @click.option("--years-since-certificate", type=click.IntRange(min=0), default=None,
               help="Of those, years since the certificate [default: all of them].")
 @click.option("--education", default="none", show_default=True,
-              type=click.Choice(["none", "technical-school", "senior-technical-school",
+              type=Choice(["none", "technical-school", "senior-technical-school",
                                  "technician-college", "secondary-vocational-school",
                                  "higher-vocational-school", "junior-college", "bachelor",
                                  "master", "doctorate"]),
               help="Highest diploma held (or being finished, with --final-year).")
 @click.option("--major", default="other", show_default=True,
-              type=click.Choice(["this", "related", "other"]),
+              type=Choice(["this", "related", "other"]),
               help="The diploma's major: this one, a related one (footnote 3), other.")
 @click.option("--final-year", is_flag=True, help="A final-year student without the diploma yet.")
-@click.option("--training", "trainings", multiple=True, type=click.IntRange(1, 5),
+@click.option("--training", "trainings", multiple=True, type=Rank(),
               help="Rank of a formal training already completed; repeat for several.")
 @click.option("--apprenticeship", is_flag=True, help="An apprenticeship has been completed.")
 @click.option("--no-training", is_flag=True,
               help="Leave out the routes that need a formal training.")
 @click.option("--occupation", default="https://w3id.org/skillgraph/id/occupation/4-09-07-04",
-              show_default=True, help="IRI of the occupation.")
+              show_default=True, help="The occupation: its name, code (4-09-07-04) or IRI.")
 @click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("build"), show_default=True, help="Build directory of the graph.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+@click.option("--format", "fmt", type=Choice(["table", "json"]), default="table",
               show_default=True)
 def pathway(
     target_rank: int, certificate_rank: int, certificate_occupation: str,
@@ -446,23 +555,37 @@ def pathway(
         training_ranks=frozenset(trainings),
         apprenticeship=apprenticeship,
     )
+    from .shortrefs import RefNotFound, resolve
+
     try:
         store = store_from_build(build_dir)
+        occupation = resolve(store, occupation, want="occupation")
         found = find_pathway(store, person, target_rank, occupation=occupation,
                              allow_training=not no_training)  # fmt: skip
+    except RefNotFound as exc:
+        raise click.BadParameter(str(exc), param_hint="--occupation") from None
     except (FileNotFoundError, SyntaxError, ValueError) as exc:
         _fail(str(exc))
     if found is None:
         _fail(f"no sequence of eligibility routes reaches level {target_rank} from this start")
+    if not found.steps:
+        held = f"a level {certificate_rank} certificate of this occupation"
+        if fmt == "json":
+            click.echo(json.dumps({"target": target_rank, "totalYears": 0, "steps": [],
+                                   "reached": held}, ensure_ascii=False, indent=1))  # fmt: skip
+        else:
+            click.echo(f"already there: {held} is at or above level {target_rank}")
+            click.echo("total: 0 years of work")
+        return
     steps = [
-        {"year": str(s.year), "wait": str(s.wait), "rank": s.candidate.rank,
+        {"year": _number(s.year), "wait": _number(s.wait), "rank": s.candidate.rank,
          "level": s.candidate.level, "route": s.candidate.route,
          "alternative": s.candidate.alternative, "training": s.training,
          "conditions": s.candidate.conditions, "line": s.candidate.line}
         for s in found.steps
     ]  # fmt: skip
     if fmt == "json":
-        data = {"target": target_rank, "totalYears": str(found.total_years), "steps": steps}
+        data = {"target": target_rank, "totalYears": _number(found.total_years), "steps": steps}
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
     for n, s in enumerate(steps, 1):
@@ -473,6 +596,24 @@ def pathway(
             f"{s['conditions']}"
         )
     click.echo(f"total: {found.total_years} years of work")
+
+def _rank_digits(ref: str) -> str:
+    """``碳排放核算员/三级`` → ``碳排放核算员/3`` (the level as the curriculum reads it)."""
+    from .names import rank_of_text
+    from .shortrefs import is_iri
+
+    head, sep, tail = ref.strip().rpartition("/")
+    rank = rank_of_text(tail) if sep and not is_iri(ref) else None
+    return f"{head}/{rank}" if rank is not None else ref
+
+
+def _number(value: object) -> int | float:
+    """A Decimal count of years as a JSON number (an int when whole)."""
+    from decimal import Decimal
+
+    d = Decimal(str(value))
+    return int(d) if d == d.to_integral_value() else float(d)
+
 
 if __name__ == "__main__":
     main()

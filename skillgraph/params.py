@@ -17,12 +17,14 @@ Parameters are declared in the query's header, one per line::
     #   keyword (string, required): text to look for
     # parameters: none
 
-``NAME (TYPE[, list][, required | , optional | , default VALUE [VALUE …]]): DESCRIPTION``
+``NAME (TYPE[, list][, one of VALUE …][, required | , optional | , default VALUE …]): DESCRIPTION``
 
 * NAME is the SPARQL variable the values bind (``?NAME``); letters, digits, ``_``.
 * TYPE is ``iri`` (``<…>`` or a bare absolute ``http:``/``https:``/``urn:`` IRI),
   ``integer`` (``-?digits``) or ``string`` (any text; always a plain string literal).
 * ``list``: the parameter may be given several times; each value is one VALUES row.
+* ``one of "a" "b" …``: the only values accepted (a misspelt one is refused, with the
+  closest suggested).
 * ``required``: no default, must be given; ``optional``: no default, and when not given
   no VALUES block is added, so ``?NAME`` stays unbound (the query tests ``BOUND``);
   ``default V …``: used when not given (``<IRI>``, ``"string"`` or an integer).
@@ -40,6 +42,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .names import did_you_mean
+
 __all__ = ["Param", "ParamError", "bind", "parse_parameters", "query_form", "to_term"]
 
 TYPES = ("iri", "string", "integer")
@@ -48,10 +52,12 @@ _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _DEFAULT_VALUE = r'<[^>]*>|"(?:[^"\\]|\\.)*"|-?\d+'
 _PARAM_LINE = re.compile(
     rf"^#\s+(?P<name>{_NAME})\s*\(\s*(?P<type>{'|'.join(TYPES)})"
-    rf"(?P<mods>(?:\s*,\s*(?:list|required|optional|default(?:\s+(?:{_DEFAULT_VALUE}))+))*)"
+    rf"(?P<mods>(?:\s*,\s*(?:list|required|optional|(?:default|one\s+of)"
+    rf"(?:\s+(?:{_DEFAULT_VALUE}))+))*)"
     r"\s*\)\s*:\s*(?P<desc>.*)$"
 )
-_MOD = re.compile(rf"list|required|optional|default((?:\s+(?:{_DEFAULT_VALUE}))+)")
+_MOD = re.compile(
+    rf"list|required|optional|(?:default|one\s+of)((?:\s+(?:{_DEFAULT_VALUE}))+)")
 _DEFAULT_ITEM = re.compile(_DEFAULT_VALUE)
 _HEADER_FIELD = re.compile(r"^#\s*(title|description|parameters|example):\s*(.*)$")
 
@@ -78,11 +84,14 @@ class Param:
     required: bool = False
     default: tuple[str, ...] = ()
     description: str = ""
+    choices: tuple[str, ...] = ()  # ``one of "a" "b"``: the only values accepted
 
     @property
     def signature(self) -> str:
         """Short form for listings, e.g. ``tradeLevel (iri, default <…>)``."""
         mods = [self.type] + (["list"] if self.is_list else [])
+        if self.choices:
+            mods.append("one of " + " ".join(f'"{c}"' for c in self.choices))
         if self.default:
             mods.append("default " + " ".join(self.default))
         else:
@@ -125,9 +134,8 @@ def parse_parameters(query_text: str) -> list[Param]:
         elif params and re.match(r"^#\s{3,}", line):
             last = params[-1]
             desc = f"{last.description} {line.lstrip('#').strip()}".strip()
-            params[-1] = Param(
-                last.name, last.type, last.is_list, last.required, last.default, desc
-            )
+            params[-1] = Param(last.name, last.type, last.is_list, last.required,
+                               last.default, desc, last.choices)
         else:
             raise ParamError(f"malformed parameter line {line!r}: expected "
                              "'#   name (iri|string|integer[, list][, required|optional|"
@@ -143,16 +151,23 @@ def _param_from_match(m: re.Match[str]) -> Param:
     is_list = "list" in mods
     required = "required" in mods
     defaults: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
     for mod in mods:
         if mod.startswith("default"):
             defaults = tuple(d.group(0) for d in _DEFAULT_ITEM.finditer(mod[len("default"):]))
+        elif mod.startswith("one"):
+            choices = tuple(_default_value(d.group(0))
+                            for d in _DEFAULT_ITEM.finditer(re.sub(r"^one\s+of", "", mod)))
     name = m.group("name")
     kinds = sum([required, "optional" in mods, bool(defaults)])
     if kinds != 1:
         raise ParamError(f"parameter {name}: say exactly one of required, optional, default …")
     if len(defaults) > 1 and not is_list:
         raise ParamError(f"parameter {name}: several defaults but not a list")
-    return Param(name, m.group("type"), is_list, required, defaults, m.group("desc").strip())
+    if choices and any(_default_value(d) not in choices for d in defaults):
+        raise ParamError(f"parameter {name}: its default is not one of its values")
+    return Param(name, m.group("type"), is_list, required, defaults, m.group("desc").strip(),
+                 choices)
 
 
 def _default_value(raw: str) -> str:
@@ -187,6 +202,9 @@ def to_term(param: Param, value: str) -> str:
             )
             raise ParamError(f"parameter {param.name}: {value!r} is not an absolute IRI ({why})")
         return f"<{body}>"
+    if param.choices and value not in param.choices:
+        raise ParamError(f"parameter {param.name}: {value!r} is not one of "
+                         f"{', '.join(param.choices)}{did_you_mean(value, list(param.choices))}")
     if param.type == "integer":
         if not _INTEGER.match(value):
             raise ParamError(f"parameter {param.name}: {value!r} is not an integer")
@@ -328,9 +346,10 @@ def bind(query_text: str, params: dict[str, list[str]]) -> str:
     unknown = sorted(set(params) - set(declared))
     if unknown:
         known = ", ".join(p.signature for p in declared.values()) or "none"
+        hint = did_you_mean(unknown[0], list(declared)) if len(unknown) == 1 else ""
         raise ParamError(
-            f"unknown parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
-            f"this query's parameters: {known}"
+            f"unknown parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}{hint} "
+            f"(this query's parameters: {known})"
         )
     blocks, placed = [], []
     for name, param in declared.items():

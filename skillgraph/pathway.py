@@ -186,6 +186,8 @@ def pathway(
     """
     if not 1 <= target_rank <= 5:
         raise ValueError("target_rank is 1..5")
+    if start.certificate_occupation == "this" and 0 < start.certificate_rank <= target_rank:
+        return Pathway(start, target_rank, ())  # the certificate held is at or above it
     counter = 0  # tie-breaker that keeps the heap from comparing Person objects
     queue: list[tuple[tuple[Decimal, int, int, tuple[tuple[int, int, int], ...]], int,
                       Person, tuple[Step, ...]]] = []  # fmt: skip
@@ -200,7 +202,8 @@ def pathway(
         if key in seen:
             continue
         seen.add(key)
-        held = person.certificate_rank or 6
+        # a certificate of another occupation does not stand in for a level of this one
+        held = (person.certificate_rank or 6) if person.certificate_occupation == "this" else 6
         for c in next_steps(store, person, occupation=occupation):
             if not target_rank <= c.rank < held:
                 continue

@@ -8,12 +8,14 @@ target concrete classes so the ABox alone, or the reasoned closure, validates as
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from .indexed import TripleIndex
 from .shacl_core import core_conforms
@@ -37,7 +39,10 @@ RDF_FORMATS = {
     ".jsonld": "json-ld",
     ".rdf": "xml",
     ".owl": "xml",
+    ".trig": "trig",  # a dataset (what `curriculum --rdf` writes): every graph is validated
+    ".nq": "nquads",
 }
+DATASET_FORMATS = {"trig", "nquads"}
 
 
 class RDFInputError(ValueError):
@@ -140,12 +145,54 @@ def read_rdf(path: str | Path) -> Graph:
         raise RDFInputError(f"{path}: unknown RDF file suffix {path.suffix!r} (known: {known})")
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
-    graph = Graph()
+    _check_syntax(path)
     try:
-        graph.parse(path, format=fmt)
+        if fmt in DATASET_FORMATS:
+            graph = _union_of_graphs(path)
+        else:
+            graph = Graph()
+            graph.parse(path, format=fmt)
     except Exception as exc:  # rdflib raises parser-specific types (BadSyntax, SAX, JSON)
-        raise RDFInputError(f"{path}: cannot parse as {fmt}: {exc}") from exc
+        message = re.sub(r"""\bb(['"])(.*?)\1""", r"\2", str(exc))  # no b'…' reprs
+        raise RDFInputError(f"{path}: cannot parse as {fmt}: {message}") from exc
     return graph
+
+
+def _union_of_graphs(path: Path) -> Graph:
+    """Every triple of every graph of a dataset file (.trig, .nq), in one rdflib graph."""
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+    graph = Graph()
+
+    def term(t: object) -> Node:
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        assert isinstance(t, ox.Literal)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        if t.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(t.value)  # as rdflib's own parsers read a plain literal
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+
+    for q in ox.parse(path=path, format=fmt):
+        graph.add((term(q.subject), term(q.predicate), term(q.object)))
+    return graph
+
+
+def _check_syntax(path: Path) -> None:
+    """A syntax error as ``FILE:LINE:COLUMN: message`` (Oxigraph's parser, which reports
+    the place plainly; rdflib's Turtle errors show the text as Python bytes)."""
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+    if fmt is None:
+        return
+    try:
+        for _ in ox.parse(path=path, format=fmt):
+            pass
+    except SyntaxError as exc:
+        where = f"{path}:{exc.lineno}:{exc.offset}" if exc.lineno else str(path)
+        message = re.sub(r"^Parser error at line \d+ column \d+: ", "", str(exc.args[0]))
+        raise RDFInputError(f"{where}: {message}") from None
 
 
 def validate_file(path: str | Path) -> ValidationResult:

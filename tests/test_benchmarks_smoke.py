@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-PARTS = ("build", "queries", "endpoint", "scale")
+PARTS = ("build", "queries", "endpoint", "scale", "search")
 VIRTUOSO = shutil.which("virtuoso-t") is not None
 
 
@@ -93,3 +93,15 @@ def test_scale_part(results: dict[str, Any]) -> None:
         assert _number(s["load"]["wall_s"]) and _number(s["peak_rss_mb"])
         assert s["queries"]["requirements"]["rows"] == sizes[0]["queries"]["requirements"]["rows"]
     assert scale["growth"][0]["size_factor"] == 10
+
+
+def test_search_part(results: dict[str, Any]) -> None:
+    search = results["search"]
+    assert [s["size"] for s in search["sizes"]] == [1, 10]
+    one, ten = search["sizes"]
+    assert ten["documents"] == 10 * one["documents"] > 2000
+    for s in search["sizes"]:
+        for mode in ("server", "cli"):
+            assert _number(s[mode]["median_ms"]) and _number(s[mode]["slowest_median_ms"])
+            assert s[mode]["queries"]["配额"]["hits"] == 14 * s["size"]
+            assert s[mode]["queries"]["miss"]["hits"] == 0

@@ -115,7 +115,7 @@ def test_cli_pathway(built):
                                   "--format", "json"])  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["totalYears"] == "4"
+    assert data["totalYears"] == 4  # a JSON number
     assert [s["rank"] for s in data["steps"]] == [3, 2, 1]
     table = runner.invoke(main, ["pathway", "--target", "4", "--build", str(built.out),
                                  "--no-training"])  # fmt: skip

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..catalog import CatalogQuery, catalog
 from .data import LinkedData
 from .pages import Pages
-from .views import dumps, index, resource, sparql
+from .views import dumps, index, pictures, resource, search, sparql
 from .worker import TRUNCATED_HEADER, DataFile, QueryPool
 
 DEFAULT_TIMEOUT = 10.0
@@ -65,6 +65,9 @@ ROUTES = [
     Route("/query", sparql.query_page, methods=["GET"]),
     Route("/query.html", sparql.query_page, methods=["GET"]),
     Route("/sparql", sparql.endpoint, methods=["GET", "POST"]),
+    Route("/search", search.search_page, methods=["GET"]),
+    Route("/search.json", search.search_page, methods=["GET"]),
+    Route("/pictures/{kind}/{path:path}", pictures.picture, methods=["GET"]),
     Route("/id/{path:path}", resource.data_resource, methods=["GET"]),
     Route("/ontology", resource.ontology, methods=["GET"]),
     Route("/ontology.{ext}", resource.ontology, methods=["GET"]),

@@ -172,8 +172,9 @@ def serialize(triples: Iterable[ox.Triple], key: str, *, base: str) -> bytes:
     fmt = RDF_FORMATS[key]
     ordered = sorted(triples, key=str)
     if key == "ttl":
-        prefixes = {**TURTLE_PREFIXES, "id": base}
-        return ox.serialize(ordered, format=fmt, prefixes=prefixes) or b""
+        # no prefix for the data IRIs: their paths hold "/", which a prefixed name must
+        # escape (id:occupation\/4-09-07-04); written in full they read as in graph.ttl
+        return ox.serialize(ordered, format=fmt, prefixes=TURTLE_PREFIXES) or b""
     return ox.serialize(ordered, format=fmt) or b""
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..catalog import CatalogQuery
+from ..pictures.facts import weight_order
+from ..pictures.pages import pictures_for
 from ..vocab import ONTOLOGY_IRI, SG_IRI
 from .data import NOTATION, PREF_LABEL, RDF_TYPE, RDFS_LABEL, SKOS, LinkedData, local_name, sg
 
@@ -388,6 +390,7 @@ class Pages:
         extra = getattr(self, f"extra_{kind}", None)
         if extra is not None:
             page.extra = extra(iri)
+        page.extra["pictures"] = pictures_for(ld, iri, page.here, self.href, doc)
         return page
 
     def facts(self, iri: str) -> list[tuple[str, str]]:
@@ -520,7 +523,10 @@ class Pages:
     def weights(self, trade_level: str) -> list[tuple[str, str, str]]:
         """(exam, row, percent) rows of a trade-level's weight tables."""
         rows = []
-        for w in self.ld.iris(trade_level, sg("hasExamWeight")):
+        weights = self.ld.iris(trade_level, sg("hasExamWeight"))
+        theory = SG_IRI + "TheoryExam"  # the theory table first, as the standard prints it
+        for w in sorted(weights, key=lambda w: (
+                theory not in self.ld.iris(w, sg("exam")), weight_order(self.ld, w))):
             exam = self.ld.iris(w, sg("exam"))
             pct = self.ld.text(w, sg("weightPercent"))
             rows.append(
@@ -530,7 +536,7 @@ class Pages:
                     f"{pct}%" if pct is not None else "—",
                 )
             )
-        return sorted(rows, key=lambda r: (r[0], natural(r[1])))
+        return rows
 
     def extra_function(self, iri: str) -> dict[str, object]:
         contents = []
