@@ -43,11 +43,22 @@ def _rows(store: ox.Store, name: str, **params: str | list[str]) -> list[dict[st
     return [{k: getattr(v, "value", str(v)) for k, v in row.items()} for row in result.rows]
 
 
+def _english_apart(lines: set[str]) -> tuple[set[str], set[str]]:
+    """(triples other than English literals, subject+predicate of every English literal).
+
+    English wording is reviewed data that may be revised (standards/translations/ records
+    the review date of each entry); which nodes carry English must not change."""
+    english = {ln for ln in lines if ln.endswith('"@en .')}
+    return lines - english, {" ".join(ln.split(" ", 2)[:2]) for ln in english}
+
+
 def test_carbon_graph_is_the_graph_before_plus_documented_additions(built):
     before = set(gzip.decompress(GOLDEN.read_bytes()).decode("utf-8").splitlines())
     after = set((built.out / "graph.nt").read_text(encoding="utf-8").splitlines())
-    assert before - after == set()
-    assert after - before == ADDED_SINCE_994F79A
+    (old, old_en), (new, new_en) = _english_apart(before), _english_apart(after)
+    assert old - new == set()
+    assert new - old == ADDED_SINCE_994F79A
+    assert old_en == new_en
 
 
 def test_the_default_build_holds_every_shipped_standard(built_all):
@@ -74,7 +85,8 @@ def test_pdf_items_carry_page_and_line_of_the_published_layout(built_all, store)
 def test_edition_and_preface_are_metadata_of_the_standard(store):
     q = f"""SELECT ?edition (COUNT(DISTINCT ?org) AS ?orgs) WHERE {{
       <{ID}standard/4-04-05-05-2021> <{SG}edition> ?edition ;
-        <{SG}draftingOrganisation> ?org ; <{SG}approvedBy> ?ministry }} GROUP BY ?edition"""
+        <{SG}draftingOrganisation> ?org ; <{SG}approvedBy> ?ministry .
+      FILTER (lang(?org) = "zh") }} GROUP BY ?edition"""
     row = next(iter(store.query(q)))
     assert (row["edition"].value, row["orgs"].value) == ("2021", "13")
 
