@@ -128,50 +128,55 @@ class Virtuoso:
         _stop(self.proc)
 
 
-VIRTUOSO_INI = """\
-; Written by tests/engines.py: a throw-away instance on loopback, nothing shared.
-[Database]
-DatabaseFile = {home}/virtuoso.db
-ErrorLogFile = {home}/virtuoso.log
-LockFile = {home}/virtuoso.lck
-TransactionFile = {home}/virtuoso.trx
-xa_persistent_file = {home}/virtuoso.pxa
-ErrorLogLevel = 7
-FileExtend = 200
-Striping = 0
-TempStorage = TempDatabase
+# Debian's packaged configuration: the tests run Virtuoso as a replica would run, with its
+# stock limits (MaxQueryCostEstimationTime 400 s, MaxQueryExecutionTime 60 s, ResultSetMaxRows
+# 10,000). Only where it keeps files and which sockets it binds are changed.
+STOCK_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+STOCK_INI_MISSING = (f"{STOCK_INI} not found: the tests run Virtuoso with Debian's packaged "
+                     "configuration (apt-get install virtuoso-opensource)")
 
-[TempDatabase]
-DatabaseFile = {home}/virtuoso-temp.db
-TransactionFile = {home}/virtuoso-temp.trx
-Striping = 0
 
-[Parameters]
-; host:port binds loopback only (a bare port would listen on every interface)
-ServerPort = {loopback}:{sql_port}
-DisableUnixSocket = 1
-MaxClientConnections = 10
-CheckpointInterval = 0
-CaseMode = 2
-; ld_dir/rdf_loader_run may read only from these directories
-DirsAllowed = ., {dirs_allowed}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-ThreadsPerQuery = 2
+def stock_virtuoso_ini(stock: str, *, home: Path, sql_port: int, http_port: int,
+                       dirs_allowed: Sequence[Path]) -> str:
+    """The packaged ini with only files (into ``home``) and sockets (loopback) changed.
 
-[HTTPServer]
-ServerPort = {loopback}:{http_port}
-ServerRoot = {home}/vsp
-MaxClientConnections = 10
-ServerThreads = 10
-Charset = UTF-8
+    Every other line, the query limits included, stays as packaged. ``host:port`` binds
+    loopback only (a bare port would listen on every interface).
+    """
+    dirs = ", ".join([".", *(str(d.resolve()) for d in dirs_allowed)])
+    changes = {
+        "database": {k: f"{home}/virtuoso.{ext}" for k, ext in (
+            ("databasefile", "db"), ("errorlogfile", "log"), ("lockfile", "lck"),
+            ("transactionfile", "trx"), ("xa_persistent_file", "pxa"))},
+        "tempdatabase": {"databasefile": f"{home}/virtuoso-temp.db",
+                         "transactionfile": f"{home}/virtuoso-temp.trx"},
+        "parameters": {"serverport": f"{LOOPBACK}:{sql_port}", "dirsallowed": dirs},
+        "httpserver": {"serverport": f"{LOOPBACK}:{http_port}", "serverroot": f"{home}/vsp"},
+        "uriqa": {"defaulthost": f"{LOOPBACK}:{http_port}"},
+    }
+    out = ["; tests/engines.py: the packaged virtuoso.ini, files in a temp dir, loopback only"]
+    section = ""
+    for line in stock.splitlines():
+        if m := re.match(r"\s*\[([^\]]+)\]", line):
+            section = m.group(1).strip().lower()
+        elif m := re.match(r"(\s*)([A-Za-z_0-9]+)(\s*=\s*)", line):
+            new = changes.get(section, {}).get(m.group(2).lower())
+            if new is not None:
+                line = m.group(1) + m.group(2) + m.group(3) + new
+        out.append(line)
+    return "\n".join(out) + "\n"
 
-[SPARQL]
-; the defaults (10,000 rows, 60 s) silently truncate answers ("anytime" partial results)
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 0
-MaxQueryCostEstimationTime = 0
-"""
+
+def ini_value(ini: str, section: str, key: str) -> str | None:
+    """A key's value in an ini text (comments after ``;`` dropped); None if absent."""
+    current = ""
+    for line in ini.splitlines():
+        if m := re.match(r"\s*\[([^\]]+)\]", line):
+            current = m.group(1).strip().lower()
+        elif current == section.lower() and (
+                m := re.match(rf"\s*{re.escape(key)}\s*=\s*([^;]*)", line, re.IGNORECASE)):
+            return m.group(1).strip()
+    return None
 
 
 def virtuoso_binaries() -> tuple[str, str]:
@@ -180,24 +185,24 @@ def virtuoso_binaries() -> tuple[str, str]:
     isql = shutil.which("isql-vt") or shutil.which("isql-v")
     if not server or not isql:
         raise EngineMissing(VIRTUOSO_MISSING)
+    if not STOCK_INI.is_file():
+        raise EngineMissing(STOCK_INI_MISSING)
     return server, isql
 
 
 def start_virtuoso(home: Path, *, dirs_allowed: list[Path], timeout: float = 120) -> Virtuoso:
-    """Create a database in ``home`` and start Virtuoso on two free loopback ports."""
+    """Create a database in ``home`` and start Virtuoso, configured as packaged (see
+    `stock_virtuoso_ini`), on two free loopback ports."""
     server, isql_bin = virtuoso_binaries()
+    stock = STOCK_INI.read_text(encoding="utf-8", errors="replace")
     home.mkdir(parents=True, exist_ok=True)
     (home / "vsp").mkdir(exist_ok=True)
     t0 = time.monotonic()
     for attempt in range(3):  # a free port can be taken between free_port() and the bind
         sql_port, http_port = free_port(), free_port()
         ini = home / "virtuoso.ini"
-        ini.write_text(
-            VIRTUOSO_INI.format(
-                home=home, loopback=LOOPBACK, sql_port=sql_port, http_port=http_port,
-                dirs_allowed=", ".join(str(d.resolve()) for d in dirs_allowed),
-            )
-        )
+        ini.write_text(stock_virtuoso_ini(stock, home=home, sql_port=sql_port,
+                                          http_port=http_port, dirs_allowed=dirs_allowed))
         log = (home / "stdout.log").open("wb")
         proc = subprocess.Popen(
             [server, "+foreground", "+configfile", str(ini)],
