@@ -443,6 +443,32 @@ def answer_rows(answer: dict[str, Any]) -> tuple[list[str], list[tuple[Term, ...
     return names, rows
 
 
+def normalised_differences(left: dict[str, Any], right: dict[str, Any]) -> list[str]:
+    """Which of `normalize_term`'s normalisations two answers, equal row by row once
+    normalised, needed: the kinds of terms that are written differently."""
+    if "boolean" in left or "boolean" in right:
+        return []
+    kinds: set[str] = set()
+    for lb, rb in zip(left["results"]["bindings"], right["results"]["bindings"], strict=False):
+        for name in set(lb) & set(rb):
+            a, b = lb[name], rb[name]
+            same = all(a.get(k) == b.get(k) for k in ("value", "datatype", "xml:lang"))
+            if same or a["type"] == "bnode":
+                continue
+            types = {a.get("datatype"), b.get("datatype")}
+            if XSD + "boolean" in types:
+                kinds.add("boolean as 1/0")
+            elif types <= NUMERIC_TYPES and len(types) > 1:
+                kinds.add("numeric datatype")
+            elif types <= NUMERIC_TYPES:
+                kinds.add("number written differently")
+            elif a.get("xml:lang") or b.get("xml:lang"):
+                kinds.add("language tag case")
+            else:
+                kinds.add("plain literal vs xsd:string")
+    return sorted(kinds)
+
+
 def diff_answers(left: dict[str, Any], right: dict[str, Any], *, ordered: bool = False,
                  limit: int = 5) -> str:
     """Empty when two answers are equal (as multisets of rows, and with ``ordered`` also
