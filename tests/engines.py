@@ -1,10 +1,11 @@
 """Real engines for end-to-end tests: Virtuoso, `skillgraph serve`, headless Chromium.
 
-DESIGN §6 promises that the catalog runs unchanged on any SPARQL 1.1 engine loaded from our
-dumps. These helpers start such engines on loopback in a temp dir, load the built dumps and
-hand back an endpoint URL; they never touch a system-wide database or profile. Each start
-function raises ``EngineMissing`` (turned into a skip by the fixtures) when its program is
-not installed, and ``EngineError`` with the log's tail when it fails to come up.
+The catalog runs unchanged on any SPARQL 1.1 engine loaded from our dumps (README "Same
+answers on every engine"; Jena ARQ is in `tests/jena.py`). These helpers start such
+engines on loopback in a temp dir, load the built dumps and hand back an endpoint URL;
+they never touch a system-wide database or profile. Each start function raises
+``EngineMissing`` (turned into a skip by the fixtures) when its program is not installed,
+and ``EngineError`` with the log's tail when it fails to come up.
 """
 
 from __future__ import annotations
