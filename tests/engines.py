@@ -138,11 +138,14 @@ STOCK_INI_MISSING = (f"{STOCK_INI} not found: the tests run Virtuoso with Debian
 
 
 def stock_virtuoso_ini(stock: str, *, home: Path, sql_port: int, http_port: int,
-                       dirs_allowed: Sequence[Path]) -> str:
+                       dirs_allowed: Sequence[Path],
+                       overrides: dict[str, dict[str, str]] | None = None) -> str:
     """The packaged ini with only files (into ``home``) and sockets (loopback) changed.
 
-    Every other line, the query limits included, stays as packaged. ``host:port`` binds
-    loopback only (a bare port would listen on every interface).
+    Every other line, the query limits included, stays as packaged, unless ``overrides``
+    (``{section: {key: value}}``, for benchmarks that measure something else) says
+    otherwise. ``host:port`` binds loopback only (a bare port would listen on every
+    interface).
     """
     dirs = ", ".join([".", *(str(d.resolve()) for d in dirs_allowed)])
     changes = {
@@ -155,6 +158,8 @@ def stock_virtuoso_ini(stock: str, *, home: Path, sql_port: int, http_port: int,
         "httpserver": {"serverport": f"{LOOPBACK}:{http_port}", "serverroot": f"{home}/vsp"},
         "uriqa": {"defaulthost": f"{LOOPBACK}:{http_port}"},
     }
+    for section, keys in (overrides or {}).items():
+        changes.setdefault(section.lower(), {}).update({k.lower(): v for k, v in keys.items()})
     out = ["; tests/engines.py: the packaged virtuoso.ini, files in a temp dir, loopback only"]
     section = ""
     for line in stock.splitlines():
@@ -191,7 +196,8 @@ def virtuoso_binaries() -> tuple[str, str]:
     return server, isql
 
 
-def start_virtuoso(home: Path, *, dirs_allowed: list[Path], timeout: float = 120) -> Virtuoso:
+def start_virtuoso(home: Path, *, dirs_allowed: list[Path], timeout: float = 120,
+                   overrides: dict[str, dict[str, str]] | None = None) -> Virtuoso:
     """Create a database in ``home`` and start Virtuoso, configured as packaged (see
     `stock_virtuoso_ini`), on two free loopback ports."""
     server, isql_bin = virtuoso_binaries()
@@ -203,7 +209,8 @@ def start_virtuoso(home: Path, *, dirs_allowed: list[Path], timeout: float = 120
         sql_port, http_port = free_port(), free_port()
         ini = home / "virtuoso.ini"
         ini.write_text(stock_virtuoso_ini(stock, home=home, sql_port=sql_port,
-                                          http_port=http_port, dirs_allowed=dirs_allowed))
+                                          http_port=http_port, dirs_allowed=dirs_allowed,
+                                          overrides=overrides))
         log = (home / "stdout.log").open("wb")
         proc = subprocess.Popen(
             [server, "+foreground", "+configfile", str(ini)],
@@ -265,9 +272,10 @@ def load_virtuoso(v: Virtuoso, files: list[Path], graph: str = VIRTUOSO_GRAPH) -
 
 
 @contextlib.contextmanager
-def virtuoso_with_build(home: Path, build_dir: Path) -> Iterator[Virtuoso]:
+def virtuoso_with_build(home: Path, build_dir: Path, *,
+                        overrides: dict[str, dict[str, str]] | None = None) -> Iterator[Virtuoso]:
     """Virtuoso loaded with a build's graph.nt and ontology.ttl; stopped and removed after."""
-    v = start_virtuoso(home, dirs_allowed=[build_dir])
+    v = start_virtuoso(home, dirs_allowed=[build_dir], overrides=overrides)
     try:
         v.timings["triples"] = load_virtuoso(
             v, [build_dir / "graph.nt", build_dir / "ontology.ttl"]
