@@ -1,11 +1,11 @@
 """Real engines for end-to-end tests: Virtuoso, `skillgraph serve`, headless Chromium.
 
-docs/architecture.md ("Engine facts") promises that the catalog runs unchanged on any SPARQL
-1.1 engine loaded from our dumps. These helpers start such engines on loopback in a temp
-dir, load the built dumps and hand back an endpoint URL; they never touch a system-wide
-database or profile. Each start function raises ``EngineMissing`` (turned into a skip by the
-fixtures) when its program is not installed, and ``EngineError`` with the log's tail when it
-fails to come up.
+The catalog runs unchanged on any SPARQL 1.1 engine loaded from our dumps (README "Same
+answers on every engine"; Jena ARQ is in `tests/jena.py`). These helpers start such
+engines on loopback in a temp dir, load the built dumps and hand back an endpoint URL;
+they never touch a system-wide database or profile. Each start function raises
+``EngineMissing`` (turned into a skip by the fixtures) when its program is not installed,
+and ``EngineError`` with the log's tail when it fails to come up.
 """
 
 from __future__ import annotations
@@ -129,50 +129,60 @@ class Virtuoso:
         _stop(self.proc)
 
 
-VIRTUOSO_INI = """\
-; Written by tests/engines.py: a throw-away instance on loopback, nothing shared.
-[Database]
-DatabaseFile = {home}/virtuoso.db
-ErrorLogFile = {home}/virtuoso.log
-LockFile = {home}/virtuoso.lck
-TransactionFile = {home}/virtuoso.trx
-xa_persistent_file = {home}/virtuoso.pxa
-ErrorLogLevel = 7
-FileExtend = 200
-Striping = 0
-TempStorage = TempDatabase
+# Debian's packaged configuration: the tests run Virtuoso as a replica would run, with its
+# stock limits (MaxQueryCostEstimationTime 400 s, MaxQueryExecutionTime 60 s, ResultSetMaxRows
+# 10,000). Only where it keeps files and which sockets it binds are changed.
+STOCK_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+STOCK_INI_MISSING = (f"{STOCK_INI} not found: the tests run Virtuoso with Debian's packaged "
+                     "configuration (apt-get install virtuoso-opensource)")
 
-[TempDatabase]
-DatabaseFile = {home}/virtuoso-temp.db
-TransactionFile = {home}/virtuoso-temp.trx
-Striping = 0
 
-[Parameters]
-; host:port binds loopback only (a bare port would listen on every interface)
-ServerPort = {loopback}:{sql_port}
-DisableUnixSocket = 1
-MaxClientConnections = 10
-CheckpointInterval = 0
-CaseMode = 2
-; ld_dir/rdf_loader_run may read only from these directories
-DirsAllowed = ., {dirs_allowed}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-ThreadsPerQuery = 2
+def stock_virtuoso_ini(stock: str, *, home: Path, sql_port: int, http_port: int,
+                       dirs_allowed: Sequence[Path],
+                       overrides: dict[str, dict[str, str]] | None = None) -> str:
+    """The packaged ini with only files (into ``home``) and sockets (loopback) changed.
 
-[HTTPServer]
-ServerPort = {loopback}:{http_port}
-ServerRoot = {home}/vsp
-MaxClientConnections = 10
-ServerThreads = 10
-Charset = UTF-8
+    Every other line, the query limits included, stays as packaged, unless ``overrides``
+    (``{section: {key: value}}``, for benchmarks that measure something else) says
+    otherwise. ``host:port`` binds loopback only (a bare port would listen on every
+    interface).
+    """
+    dirs = ", ".join([".", *(str(d.resolve()) for d in dirs_allowed)])
+    changes = {
+        "database": {k: f"{home}/virtuoso.{ext}" for k, ext in (
+            ("databasefile", "db"), ("errorlogfile", "log"), ("lockfile", "lck"),
+            ("transactionfile", "trx"), ("xa_persistent_file", "pxa"))},
+        "tempdatabase": {"databasefile": f"{home}/virtuoso-temp.db",
+                         "transactionfile": f"{home}/virtuoso-temp.trx"},
+        "parameters": {"serverport": f"{LOOPBACK}:{sql_port}", "dirsallowed": dirs},
+        "httpserver": {"serverport": f"{LOOPBACK}:{http_port}", "serverroot": f"{home}/vsp"},
+        "uriqa": {"defaulthost": f"{LOOPBACK}:{http_port}"},
+    }
+    for section, keys in (overrides or {}).items():
+        changes.setdefault(section.lower(), {}).update({k.lower(): v for k, v in keys.items()})
+    out = ["; tests/engines.py: the packaged virtuoso.ini, files in a temp dir, loopback only"]
+    section = ""
+    for line in stock.splitlines():
+        if m := re.match(r"\s*\[([^\]]+)\]", line):
+            section = m.group(1).strip().lower()
+        elif m := re.match(r"(\s*)([A-Za-z_0-9]+)(\s*=\s*)", line):
+            new = changes.get(section, {}).get(m.group(2).lower())
+            if new is not None:
+                line = m.group(1) + m.group(2) + m.group(3) + new
+        out.append(line)
+    return "\n".join(out) + "\n"
 
-[SPARQL]
-; the defaults (10,000 rows, 60 s) silently truncate answers ("anytime" partial results)
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 0
-MaxQueryCostEstimationTime = 0
-"""
+
+def ini_value(ini: str, section: str, key: str) -> str | None:
+    """A key's value in an ini text (comments after ``;`` dropped); None if absent."""
+    current = ""
+    for line in ini.splitlines():
+        if m := re.match(r"\s*\[([^\]]+)\]", line):
+            current = m.group(1).strip().lower()
+        elif current == section.lower() and (
+                m := re.match(rf"\s*{re.escape(key)}\s*=\s*([^;]*)", line, re.IGNORECASE)):
+            return m.group(1).strip()
+    return None
 
 
 def virtuoso_binaries() -> tuple[str, str]:
@@ -181,24 +191,26 @@ def virtuoso_binaries() -> tuple[str, str]:
     isql = shutil.which("isql-vt") or shutil.which("isql-v")
     if not server or not isql:
         raise EngineMissing(VIRTUOSO_MISSING)
+    if not STOCK_INI.is_file():
+        raise EngineMissing(STOCK_INI_MISSING)
     return server, isql
 
 
-def start_virtuoso(home: Path, *, dirs_allowed: list[Path], timeout: float = 120) -> Virtuoso:
-    """Create a database in ``home`` and start Virtuoso on two free loopback ports."""
+def start_virtuoso(home: Path, *, dirs_allowed: list[Path], timeout: float = 120,
+                   overrides: dict[str, dict[str, str]] | None = None) -> Virtuoso:
+    """Create a database in ``home`` and start Virtuoso, configured as packaged (see
+    `stock_virtuoso_ini`), on two free loopback ports."""
     server, isql_bin = virtuoso_binaries()
+    stock = STOCK_INI.read_text(encoding="utf-8", errors="replace")
     home.mkdir(parents=True, exist_ok=True)
     (home / "vsp").mkdir(exist_ok=True)
     t0 = time.monotonic()
     for attempt in range(3):  # a free port can be taken between free_port() and the bind
         sql_port, http_port = free_port(), free_port()
         ini = home / "virtuoso.ini"
-        ini.write_text(
-            VIRTUOSO_INI.format(
-                home=home, loopback=LOOPBACK, sql_port=sql_port, http_port=http_port,
-                dirs_allowed=", ".join(str(d.resolve()) for d in dirs_allowed),
-            )
-        )
+        ini.write_text(stock_virtuoso_ini(stock, home=home, sql_port=sql_port,
+                                          http_port=http_port, dirs_allowed=dirs_allowed,
+                                          overrides=overrides))
         log = (home / "stdout.log").open("wb")
         proc = subprocess.Popen(
             [server, "+foreground", "+configfile", str(ini)],
@@ -260,9 +272,10 @@ def load_virtuoso(v: Virtuoso, files: list[Path], graph: str = VIRTUOSO_GRAPH) -
 
 
 @contextlib.contextmanager
-def virtuoso_with_build(home: Path, build_dir: Path) -> Iterator[Virtuoso]:
+def virtuoso_with_build(home: Path, build_dir: Path, *,
+                        overrides: dict[str, dict[str, str]] | None = None) -> Iterator[Virtuoso]:
     """Virtuoso loaded with a build's graph.nt and ontology.ttl; stopped and removed after."""
-    v = start_virtuoso(home, dirs_allowed=[build_dir])
+    v = start_virtuoso(home, dirs_allowed=[build_dir], overrides=overrides)
     try:
         v.timings["triples"] = load_virtuoso(
             v, [build_dir / "graph.nt", build_dir / "ontology.ttl"]
@@ -428,91 +441,69 @@ def normalize_term(t: dict[str, str]) -> Term:
     return ("lit", value, dtype)
 
 
-_SEPARATOR = re.compile(
-    r""";\s*separator\s*=\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*$""", re.IGNORECASE
-)
-_AS_VAR = re.compile(r"\s*AS\s+[?$](\w+)", re.IGNORECASE)
-
-
-def group_concat_columns(query: str) -> dict[str, str]:
-    """``{variable: separator}`` of each ``(GROUP_CONCAT(…) AS ?variable)`` in a query.
-
-    SPARQL 1.1 leaves the order of GROUP_CONCAT's parts undefined, and engines differ:
-    pyoxigraph concatenates in reverse of Virtuoso's order. These columns compare as sorted
-    lists of parts.
-
-    >>> group_concat_columns('SELECT (GROUP_CONCAT(DISTINCT CONCAT(?a, "x"); separator=" | ")'
-    ...                      ' AS ?names) (GROUP_CONCAT(?b) AS ?bs) {}')
-    {'names': ' | ', 'bs': ' '}
-    """
-    found: dict[str, str] = {}
-    for m in re.finditer(r"GROUP_CONCAT\s*\(", query, re.IGNORECASE):
-        depth, i = 1, m.end()
-        while i < len(query) and depth:
-            if query[i] in "\"'":  # skip a string literal
-                j = i + 1
-                while j < len(query) and query[j] != query[i]:
-                    j += 2 if query[j] == "\\" else 1
-                i = j
-            elif query[i] == "(":
-                depth += 1
-            elif query[i] == ")":
-                depth -= 1
-            i += 1
-        inner = query[m.end(): i - 1]
-        if var := _AS_VAR.match(query, i):
-            sep = _SEPARATOR.search(inner)
-            found[var.group(1)] = json.loads(sep.group(1)) if sep and sep.group(1)[0] == '"' \
-                else (sep.group(1)[1:-1] if sep else " ")
-    return found
-
-
-def _sort_concat(term: dict[str, str], sep: str) -> dict[str, str]:
-    return {**term, "value": sep.join(sorted(term["value"].split(sep)))}
-
-
-def normalize_answer(
-    answer: dict[str, Any], concat: dict[str, str] | None = None
-) -> tuple[frozenset[str], Counter[tuple[Term, ...]]]:
-    """(variables, multiset of rows) of a Results-JSON answer; ASK becomes one row.
-
-    ``concat`` names GROUP_CONCAT columns (see `group_concat_columns`): their parts are
-    sorted before comparing.
-    """
+def answer_rows(answer: dict[str, Any]) -> tuple[list[str], list[tuple[Term, ...]]]:
+    """(variables, rows in the answer's order) of a Results-JSON answer, each term as
+    `normalize_term` makes it; an ASK answer is one row."""
     if "boolean" in answer:
-        return frozenset(), Counter([(("ask", str(bool(answer["boolean"]))),)])
-    concat = concat or {}
+        return [], [(("ask", str(bool(answer["boolean"]))),)]
     names = sorted(answer["head"]["vars"])
-    rows: Counter[tuple[Term, ...]] = Counter()
-    for b in answer["results"]["bindings"]:
-        row = []
-        for n in names:
-            if n not in b:
-                row.append(("unbound",))
+    rows = [tuple(normalize_term(b[n]) if n in b else ("unbound",) for n in names)
+            for b in answer["results"]["bindings"]]
+    return names, rows
+
+
+def normalised_differences(left: dict[str, Any], right: dict[str, Any]) -> list[str]:
+    """Which of `normalize_term`'s normalisations two answers, equal row by row once
+    normalised, needed: the kinds of terms that are written differently."""
+    if "boolean" in left or "boolean" in right:
+        return []
+    kinds: set[str] = set()
+    for lb, rb in zip(left["results"]["bindings"], right["results"]["bindings"], strict=False):
+        for name in set(lb) & set(rb):
+            a, b = lb[name], rb[name]
+            same = all(a.get(k) == b.get(k) for k in ("value", "datatype", "xml:lang"))
+            if same or a["type"] == "bnode":
                 continue
-            term = _sort_concat(b[n], concat[n]) if n in concat else b[n]
-            row.append(normalize_term(term))
-        rows[tuple(row)] += 1
-    return frozenset(names), rows
+            types = {a.get("datatype"), b.get("datatype")}
+            if XSD + "boolean" in types:
+                kinds.add("boolean as 1/0")
+            elif types <= NUMERIC_TYPES and len(types) > 1:
+                kinds.add("numeric datatype")
+            elif types <= NUMERIC_TYPES:
+                kinds.add("number written differently")
+            elif a.get("xml:lang") or b.get("xml:lang"):
+                kinds.add("language tag case")
+            else:
+                kinds.add("plain literal vs xsd:string")
+    return sorted(kinds)
 
 
-def diff_answers(
-    left: dict[str, Any], right: dict[str, Any], *, concat: dict[str, str] | None = None,
-    limit: int = 5,
-) -> str:
-    """Empty when two answers are equal as multisets; else a short human-readable diff."""
-    lv, lr = normalize_answer(left, concat)
-    rv, rr = normalize_answer(right, concat)
+def diff_answers(left: dict[str, Any], right: dict[str, Any], *, ordered: bool = False,
+                 limit: int = 5) -> str:
+    """Empty when two answers are equal (as multisets of rows, and with ``ordered`` also
+    row by row in order); else a short human-readable diff.
+
+    Only engine-own differences are normalised (`normalize_term`). Nothing else is: a
+    catalog answer must not depend on an order SPARQL leaves to the engine (GROUP_CONCAT's
+    parts, ties in ORDER BY), so such a dependence shows up here as a difference.
+    """
+    lv, lrows = answer_rows(left)
+    rv, rrows = answer_rows(right)
     if lv != rv:
-        return f"variables differ: {sorted(lv)} vs {sorted(rv)}"
+        return f"variables differ: {lv} vs {rv}"
+    lr, rr = Counter(lrows), Counter(rrows)
     only_l, only_r = lr - rr, rr - lr
-    if not only_l and not only_r:
-        return ""
-    lines = [f"{sum(lr.values())} vs {sum(rr.values())} rows; "
-             f"{sum(only_l.values())} only left, {sum(only_r.values())} only right"]
-    lines += [f"  only left:  {row}" for row in list(only_l)[:limit]]
-    lines += [f"  only right: {row}" for row in list(only_r)[:limit]]
-    return "\n".join(lines)
+    if only_l or only_r:
+        lines = [f"{len(lrows)} vs {len(rrows)} rows; "
+                 f"{sum(only_l.values())} only left, {sum(only_r.values())} only right"]
+        lines += [f"  only left:  {row}" for row in list(only_l)[:limit]]
+        lines += [f"  only right: {row}" for row in list(only_r)[:limit]]
+        return "\n".join(lines)
+    if ordered and lrows != rrows:
+        i = next(i for i, (x, y) in enumerate(zip(lrows, rrows, strict=True)) if x != y)
+        return (f"same rows, another order: row {i + 1} is\n  left:  {lrows[i]}\n"
+                f"  right: {rrows[i]}")
+    return ""
 
 
 # --------------------------------------------------------------------------- Chromium

@@ -342,7 +342,7 @@ def test_progression_across_trades_drops_only_the_shared_lower_levels(run, sourc
 def test_ladder_of_consulting_has_no_level_4(run, source_lines) -> None:
     hours = training_hours(source_lines)
     assert hours == {5: 40, 4: 80, 3: 80, 2: 100, 1: 100}  # §1.8, lines 67–71
-    rows = run("ladder", trade=f"{OCC}/trade/consulting")
+    rows = levels_of(run("ladder", trade=f"{OCC}/trade/consulting"))
     assert [int(r["rank"]) for r in rows] == [5, 3, 2, 1]
     assert [int(r["trainingHours"]) for r in rows] == [hours[5], hours[3], hours[2], hours[1]]
     secs = [section(source_lines, None, 5)] + [
@@ -355,15 +355,27 @@ def test_ladder_of_consulting_has_no_level_4(run, source_lines) -> None:
     assert [int(r["required"]) for r in rows] == [sum(own[: i + 1]) for i in range(len(own))]
 
 
+def levels_of(ladder: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The ladder's first row of each level: a row per function, levels in order."""
+    firsts: dict[str, dict[str, str]] = {}
+    for r in ladder:
+        firsts.setdefault(r["tradeLevel"], r)
+    return list(firsts.values())
+
+
 def test_ladder_of_accounting_lists_its_functions(run, source_lines) -> None:
     rows = run("ladder", trade=f"{OCC}/trade/accounting")
     secs = [section(source_lines, None, 5)] + [
         section(source_lines, ACCOUNTING, rank) for rank in (4, 3, 2, 1)
     ]
-    assert [r["label"] for r in rows] == [s.label for s in secs]
-    counts = [len(r["functions"].split(" | ")) for r in rows]
-    assert counts[:4] == [function_count(source_lines, s) for s in secs[:4]]
-    assert "5 培训与指导" in rows[3]["functions"]
+    assert [r["label"] for r in levels_of(rows)] == [s.label for s in secs]
+    functions = {s.label: [r["functionCode"] for r in rows if r["label"] == s.label]
+                 for s in secs}
+    for s in secs[:4]:  # each level's functions in table order, 1, 2, …
+        n = function_count(source_lines, s)
+        assert functions[s.label] == [str(i) for i in range(1, n + 1)]
+    level2 = [r["function"] for r in rows if r["label"] == secs[3].label]
+    assert level2[4] == "培训与指导"
 
 
 def test_exam_blueprint_of_the_common_level_5(run, source_lines) -> None:

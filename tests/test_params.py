@@ -148,10 +148,10 @@ def test_values_go_first_in_the_outermost_where_group() -> None:
     bound = bind(QUERY, {"keyword": ["配额"], "held": ["urn:a", "<urn:b>"]})
     head, body = bound.split("SELECT ?s (COUNT(?x) AS ?n2) WHERE {", 1)
     assert head == QUERY.split("SELECT ?s")[0]  # prefixes and header untouched
-    assert body.startswith(
-        ' VALUES ?keyword { "配额" } VALUES ?tl { <https://example.org/tl/3> }'
-        " VALUES ?n { 3 } VALUES ?held { <urn:a> <urn:b> }"
-        ' VALUES ?label { "a \\"quoted\\" text" }\n'
+    assert body.startswith(  # one table: the product of the values, a row per held IRI
+        ' VALUES (?keyword ?tl ?n ?held ?label) {'
+        ' ("配额" <https://example.org/tl/3> 3 <urn:a> "a \\"quoted\\" text")'
+        ' ("配额" <https://example.org/tl/3> 3 <urn:b> "a \\"quoted\\" text") }\n'
     )
     assert "?lang {" not in bound  # optional and not given: left unbound
 

@@ -29,11 +29,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from results_md import read_section, write_section
 
 HERE = Path(__file__).resolve().parent
 SUITE = HERE / "w3c" / "sparql11-protocol"
 MANIFEST = SUITE / "manifest.ttl"
-RESULTS = HERE / "w3c" / "RESULTS.md"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -375,7 +375,7 @@ def w3c_servers(built, skillgraph_server, tmp_path_factory) -> Iterator[dict[Gra
 def w3c_outcomes(w3c_servers) -> dict[str, Outcome]:
     outcomes = run_suite(CASES, w3c_servers)
     table = results_markdown(outcomes)
-    RESULTS.write_text(table, encoding="utf-8")
+    write_section("sparql11-protocol", table)
     print("\n" + table)
     return {o.case.id: o for o in outcomes}
 
@@ -398,7 +398,7 @@ def test_w3c_protocol_case(w3c_outcomes, case):
 
 
 def test_results_table_is_written(w3c_outcomes):
-    text = RESULTS.read_text(encoding="utf-8")
+    text = read_section("sparql11-protocol")
     assert "27 of 27 applicable cases pass" in text
     assert text.count("not applicable: " + READ_ONLY_REASON) == 7
 
@@ -509,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
     ):
         outcomes = run_suite(cases, urls)
     table = results_markdown(outcomes)
-    RESULTS.write_text(table, encoding="utf-8")
+    write_section("sparql11-protocol", table)
     print(table)
     return 0 if all(o.failure is None for o in outcomes) else 1
 
