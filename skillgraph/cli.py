@@ -474,5 +474,29 @@ def pathway(
         )
     click.echo(f"total: {found.total_years} years of work")
 
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(["case"]), required=True,
+              help="case: 1EdTech CASE 1.1 package (JSON).")
+@click.option("--occupation", default=None, metavar="CODE|IRI",
+              help="Only this occupation's standard [default: every standard of the build].")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Directory (one file per standard) or, for one standard, a file name "
+              "[default: BUILD/interchange/].")
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="Build directory to export.")
+def export_command(fmt: str, occupation: str | None, out: Path | None, build_dir: Path) -> None:
+    """Write each standard of a build in an interchange format (see README "Interchange")."""
+    from .interchange.export import export
+    from .interchange.graph import InterchangeError
+
+    try:
+        written = export(build_dir, fmt, occupation=occupation, out=out)
+    except (InterchangeError, OSError) as exc:
+        _fail(str(exc))
+    for path in written:
+        click.echo(str(path))
+
+
 if __name__ == "__main__":
     main()
