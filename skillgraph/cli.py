@@ -476,8 +476,8 @@ def pathway(
 
 
 @main.command("export")
-@click.option("--format", "fmt", type=click.Choice(["case"]), required=True,
-              help="case: 1EdTech CASE 1.1 package (JSON).")
+@click.option("--format", "fmt", type=click.Choice(["case", "ctdl"]), required=True,
+              help="case: 1EdTech CASE 1.1 package (JSON); ctdl: CTDL-ASN (JSON-LD).")
 @click.option("--occupation", default=None, metavar="CODE|IRI",
               help="Only this occupation's standard [default: every standard of the build].")
 @click.option("--out", type=click.Path(path_type=Path), default=None,

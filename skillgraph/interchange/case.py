@@ -62,7 +62,7 @@ EXTENSION = "skillgraph"  # key of our extension object on trade-level CFItems
 
 @cache
 def schema() -> dict[str, Any]:
-    """The vendored CASE 1.1 CFPackage JSON Schema (see schemas/LICENSE-case-schema.txt)."""
+    """The vendored CASE 1.1 CFPackage JSON Schema (see schemas/LICENSES.txt)."""
     path = resources.files("skillgraph.interchange") / "schemas" / SCHEMA_FILE
     return json.loads(path.read_text(encoding="utf-8"))
 

@@ -17,11 +17,12 @@ Writer = Callable[[Graph, StandardRef, datetime], Any]
 
 def _writers() -> dict[str, tuple[Writer, str]]:
     from .case import write_case
+    from .ctdl import write_ctdl
 
-    return {"case": (write_case, ".case.json")}
+    return {"case": (write_case, ".case.json"), "ctdl": (write_ctdl, ".ctdl.jsonld")}
 
 
-FORMATS = ("case",)
+FORMATS = ("case", "ctdl")
 
 
 def export(
