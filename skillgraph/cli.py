@@ -498,5 +498,34 @@ def export_command(fmt: str, occupation: str | None, out: Path | None, build_dir
         click.echo(str(path))
 
 
+@main.command("diff")
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.option("--occupation", default=None, metavar="CODE|IRI",
+              help="The occupation compared, when a side holds several standards.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "ttl"]), default="md",
+              show_default=True, help="Markdown or HTML tables, or RDF (Turtle).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write here instead of standard output.")
+def diff_command(old: Path, new: Path, occupation: str | None, fmt: str, out: Path | None) -> None:
+    """Compare two editions of one occupation: OLD and NEW are builds, graphs or sources."""
+    from .interchange.diff import compare, load_edition, to_html, to_markdown, to_rdf
+    from .interchange.graph import InterchangeError
+
+    try:
+        result = compare(load_edition(old, occupation), load_edition(new, occupation))
+    except (InterchangeError, OSError) as exc:
+        _fail(str(exc))
+    if fmt == "ttl":
+        body = to_rdf(result).serialize(format="turtle")
+    else:
+        body = to_markdown(result) if fmt == "md" else to_html(result)
+    if out is None:
+        click.echo(body, nl=False)
+    else:
+        out.write_text(body, encoding="utf-8")
+        click.echo(str(out), err=True)
+
+
 if __name__ == "__main__":
     main()
