@@ -509,11 +509,11 @@ def export_command(fmt: str, occupation: str | None, out: Path | None, build_dir
               help="Write here instead of standard output.")
 def diff_command(old: Path, new: Path, occupation: str | None, fmt: str, out: Path | None) -> None:
     """Compare two editions of one occupation: OLD and NEW are builds, graphs or sources."""
-    from .interchange.diff import compare, load_edition, to_html, to_markdown, to_rdf
+    from .interchange.diff import compare, load_pair, to_html, to_markdown, to_rdf
     from .interchange.graph import InterchangeError
 
     try:
-        result = compare(load_edition(old, occupation), load_edition(new, occupation))
+        result = compare(*load_pair(old, new, occupation))
     except (InterchangeError, OSError) as exc:
         _fail(str(exc))
     if fmt == "ttl":

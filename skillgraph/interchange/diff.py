@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDFS, XSD
+from rdflib.namespace import DCTERMS, RDFS
 
 from .. import vocab as V
 from ..joins import bigrams, dice
@@ -397,7 +397,8 @@ def to_rdf(diff: Diff) -> Graph:
         after = "—" if nw is None or nw.percent is None else f"{nw.percent}%"
         g.add((w.iri, SKOS.changeNote, Literal(f"{w.exam} {w.row}: {before} → {after}", lang="zh")))
         g.add((w.iri, PROV.wasGeneratedBy if nw else PROV.wasInvalidatedBy, rev))
-    g.add((rev, V.message, Literal(str(summary(diff)), datatype=XSD.string)))
+    counts = ", ".join(f"{k}: {v}" for k, v in summary(diff).items())
+    g.add((rev, RDFS.comment, Literal(counts, lang="en")))
     return g
 
 
@@ -409,6 +410,26 @@ def _replace(g: Graph, new: URIRef, old: URIRef) -> None:
 # --- inputs -------------------------------------------------------------------------------
 
 def load_edition(path: Path, occupation: str | None = None) -> Edition:
+    """The edition in a build directory, a graph file (.nt, .ttl) or a source (.txt, .pdf)."""
+    return edition(load_graph(path), occupation)
+
+
+def load_pair(old: Path, new: Path, occupation: str | None = None) -> tuple[Edition, Edition]:
+    """Both editions; without ``occupation``, the one occupation the two sides share."""
+    graphs = load_graph(old), load_graph(new)
+    if occupation is None:
+        codes = [{r.code for r in standards_in(g)} for g in graphs]
+        shared = sorted(codes[0] & codes[1])
+        if len(shared) != 1:
+            raise InterchangeError(
+                f"{old} and {new} share {len(shared)} occupations ({', '.join(shared) or 'none'})"
+                ": name one with --occupation"
+            )
+        occupation = shared[0]
+    return edition(graphs[0], occupation), edition(graphs[1], occupation)
+
+
+def load_graph(path: Path) -> Graph:
     """A build directory, a graph file (.nt, .ttl) or a standard's source (.txt, .pdf)."""
     if path.is_dir():
         from .graph import load_build
@@ -431,4 +452,4 @@ def load_edition(path: Path, occupation: str | None = None) -> Edition:
             raise InterchangeError(str(exc)) from exc
     else:
         raise InterchangeError(f"{path}: not a build directory, .nt/.ttl graph or .txt/.pdf source")
-    return edition(graph, occupation)
+    return graph
