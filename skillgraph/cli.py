@@ -476,8 +476,9 @@ def pathway(
 
 
 @main.command("export")
-@click.option("--format", "fmt", type=click.Choice(["case", "ctdl"]), required=True,
-              help="case: 1EdTech CASE 1.1 package (JSON); ctdl: CTDL-ASN (JSON-LD).")
+@click.option("--format", "fmt", type=click.Choice(["case", "ctdl", "xlsx"]), required=True,
+              help="case: 1EdTech CASE 1.1 package (JSON); ctdl: CTDL-ASN (JSON-LD); "
+              "xlsx: the standard as a workbook `build --source` reads back.")
 @click.option("--occupation", default=None, metavar="CODE|IRI",
               help="Only this occupation's standard [default: every standard of the build].")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
@@ -485,13 +486,17 @@ def pathway(
               "[default: BUILD/interchange/].")
 @click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("build"), show_default=True, help="Build directory to export.")
-def export_command(fmt: str, occupation: str | None, out: Path | None, build_dir: Path) -> None:
+@click.option("--source", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="xlsx only: the standard's source [default: the shipped one].")
+def export_command(
+    fmt: str, occupation: str | None, out: Path | None, build_dir: Path, source: Path | None
+) -> None:
     """Write each standard of a build in an interchange format (see README "Interchange")."""
     from .interchange.export import export
     from .interchange.graph import InterchangeError
 
     try:
-        written = export(build_dir, fmt, occupation=occupation, out=out)
+        written = export(build_dir, fmt, occupation=occupation, out=out, source=source)
     except (InterchangeError, OSError) as exc:
         _fail(str(exc))
     for path in written:
