@@ -153,3 +153,13 @@ def test_cli_export(both: Path, tmp_path: Path) -> None:
                                   "--occupation", "9-99"])  # fmt: skip
     assert result.exit_code == 1
     assert "9-99" in result.output and "4-09-07-04" in result.output
+
+
+def test_reader_maps_item_types_by_title_and_rejects_unknown(packages: dict[str, dict]) -> None:
+    pkg = copy.deepcopy(packages["4-04-05-05"])
+    for item in pkg["CFItems"]:  # as another tool might write it: type by name only
+        del item["CFItemTypeURI"]
+    assert set(read_case(pkg)) == set(read_case(packages["4-04-05-05"]))
+    pkg["CFItems"][3]["CFItemType"] = "Chapter"
+    with pytest.raises(InterchangeError, match="'Chapter' is not one of"):
+        read_case(pkg)

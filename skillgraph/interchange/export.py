@@ -35,8 +35,8 @@ def export(
 ) -> list[Path]:
     """Write each standard (or the one of ``occupation``) and return the files written.
 
-    ``out`` is a directory (default ``build_dir/interchange``), or a file name when one
-    standard is written.
+    ``out`` is a directory (default ``build_dir/interchange``), or, when one standard is
+    written, a file name ending in .json or .jsonld.
     """
     if fmt == "xlsx":
         return export_workbooks(build_dir, occupation, out, source)
@@ -46,7 +46,7 @@ def export(
     if not refs:
         raise InterchangeError(f"{build_dir}: the build holds no standard")
     target = out if out is not None else build_dir / "interchange"
-    as_file = out is not None and out.suffix != "" and not out.is_dir()
+    as_file = out is not None and out.suffix.lower() in (".json", ".jsonld") and not out.is_dir()
     if as_file and len(refs) > 1:
         raise InterchangeError(
             f"{out}: {len(refs)} standards to write; name a directory or pass --occupation"
