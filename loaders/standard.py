@@ -65,7 +65,19 @@ def parse_standard(
     path: Path, *, errata: Path | None = None, names: Path | None = None
 ) -> Standard:
     """Read and interpret one standard (text or PDF); SourceFormatError names file and line."""
+    if Path(path).suffix.lower() == ".xlsx":  # a workbook of `skillgraph export --format xlsx`
+        return _read_workbook(Path(path))
     return interpret(read_layout(Path(path)), errata=errata, names=names)
+
+
+def _read_workbook(path: Path) -> Standard:
+    from skillgraph.interchange.graph import InterchangeError
+    from skillgraph.interchange.xlsx import read_workbook
+
+    try:
+        return read_workbook(path)
+    except InterchangeError as exc:
+        raise SourceFormatError(path, 1, str(exc).removeprefix(f"{path}: ")) from exc
 
 
 def interpret(layout: Layout, *, errata: Path | None = None, names: Path | None = None) -> Standard:

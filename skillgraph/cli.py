@@ -615,5 +615,62 @@ def _number(value: object) -> int | float:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(["case", "ctdl", "xlsx"]), required=True,
+              help="case: 1EdTech CASE 1.1 package (JSON); ctdl: CTDL-ASN (JSON-LD); "
+              "xlsx: the standard as a workbook `build --source` reads back.")
+@click.option("--occupation", default=None, metavar="CODE|IRI",
+              help="Only this occupation's standard [default: every standard of the build].")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Directory (one file per standard) or, for one standard, a file name "
+              "[default: BUILD/interchange/].")
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="Build directory to export.")
+@click.option("--source", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="xlsx only: the standard's source [default: the shipped one].")
+def export_command(
+    fmt: str, occupation: str | None, out: Path | None, build_dir: Path, source: Path | None
+) -> None:
+    """Write each standard of a build in an interchange format (see README "Interchange")."""
+    from .interchange.export import export
+    from .interchange.graph import InterchangeError
+
+    try:
+        written = export(build_dir, fmt, occupation=occupation, out=out, source=source)
+    except (InterchangeError, OSError) as exc:
+        _fail(str(exc))
+    for path in written:
+        click.echo(str(path))
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.option("--occupation", default=None, metavar="CODE|IRI",
+              help="The occupation compared, when a side holds several standards.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "ttl"]), default="md",
+              show_default=True, help="Markdown or HTML tables, or RDF (Turtle).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write here instead of standard output.")
+def diff_command(old: Path, new: Path, occupation: str | None, fmt: str, out: Path | None) -> None:
+    """Compare two editions of one occupation: OLD and NEW are builds, graphs or sources."""
+    from .interchange.diff import compare, load_pair, to_html, to_markdown, to_rdf
+    from .interchange.graph import InterchangeError
+
+    try:
+        result = compare(*load_pair(old, new, occupation))
+    except (InterchangeError, OSError) as exc:
+        _fail(str(exc))
+    if fmt == "ttl":
+        body = to_rdf(result).serialize(format="turtle")
+    else:
+        body = to_markdown(result) if fmt == "md" else to_html(result)
+    if out is None:
+        click.echo(body, nl=False)
+    else:
+        out.write_text(body, encoding="utf-8")
+        click.echo(str(out), err=True)
+
+
 if __name__ == "__main__":
     main()
