@@ -8,8 +8,9 @@ an empty function cell.  Text outside the tables is read line by line with its p
 Everything is written as layout lines in the line form of :mod:`loaders.layout`, each with
 its page and box, decided from geometry rather than guessed from text:
 
-* a paragraph ends where the next line is indented, or where the line stops short of the
-  right margin (a trailing space is written);
+* a paragraph ends where the next line is indented, where the line stops short of the
+  right margin, or where the next line is set in another typeface (a SimHei heading after
+  SimSun text whose last line happens to fill the measure); a trailing space is written;
 * the first line of a page starts with a space; the page footer is written ``— N —``;
 * footnote markers are small characters (①②③ or digits) set apart on lines of their own;
   footnote bodies are the small lines under the short separator rule at a page's foot;
@@ -52,6 +53,7 @@ class _Line:
     box: Box
     size: float
     markers: list[str] = field(default_factory=list)  # footnote markers it carries
+    face: str = ""  # typeface of its CJK characters (most of them), subset prefix dropped
 
 
 @dataclass
@@ -168,7 +170,7 @@ def _page_blocks(page: Any, number: int) -> list[_Block]:
             continue
         markers = [ch for ch in text if ch in CIRCLED]
         clean = "".join(ch for ch in text if ch not in CIRCLED).strip()
-        line = _Line(clean, box, size, markers)
+        line = _Line(clean, box, size, markers, _face(tl["chars"]))
         lines.append(line)
         blocks.append(_Block("body", tl["top"], line))
     for bottom, text in pending_markers:  # to the body line it stands over
@@ -181,6 +183,18 @@ def _page_blocks(page: Any, number: int) -> list[_Block]:
     order = {"body": 0, "table": 0, "note": 1, "footer": 2}
     blocks.sort(key=lambda b: (order[b.kind], b.top))
     return blocks
+
+
+def _face(chars: list[dict[str, Any]]) -> str:
+    """The typeface most of a line's CJK characters are set in ("" if it has none).
+
+    Only CJK characters count: digits and Latin letters are often set in another font
+    (Times New Roman, Calibri) inside a SimSun paragraph.
+    """
+    faces = Counter(
+        str(c.get("fontname", "")).split("+")[-1] for c in chars if c["text"] >= "\u2e80"
+    )
+    return faces.most_common(1)[0][0] if faces else ""
 
 
 def _body_size(raw: list[dict[str, Any]]) -> float:
@@ -248,6 +262,8 @@ def _closes(
     )
     if table_between:
         return True
+    if line.face and nxt.face and line.face != nxt.face:
+        return True  # a heading (SimHei) after body text (SimSun), or the other way round
     short = line.box.x1 < right - line.size * 1.2
     indented = nxt.box.x0 > left + nxt.size * 0.6
     return short or indented
