@@ -164,6 +164,10 @@ class _Styles:
         self.route = ParagraphStyle("route", parent=self.body, firstLineIndent=30)
         self.heading = ParagraphStyle("heading", parent=self.flush, keepWithNext=1,
                                       fontName=self.heading_font)
+        # a table's heading: CondPageBreak keeps it with the table's first rows (keepWithNext
+        # would make platypus move a table that must split anyway to the next page)
+        self.table_heading = ParagraphStyle("tableheading", parent=self.heading,
+                                            keepWithNext=0)
         self.title = ParagraphStyle("title", fontSize=20, leading=31, alignment=TA_CENTER,
                                     **base)
         self.center = ParagraphStyle("center", fontSize=12, leading=23.4, alignment=TA_CENTER,
@@ -184,12 +188,23 @@ class _Row:
     cells: list[list[Paragraph]]  # function (empty unless the function text is here), …
 
 
+@dataclass
+class RenderStats:
+    """What the rendering did, counted as parts are drawn (platypus may try splits it drops)."""
+
+    pages: int = 0
+    row_splits: int = 0  # a work-content row continued on the next page
+    function_splits: int = 0  # a function's rows continued on the next page (empty cell)
+
+
 class WorkTable(Flowable):
     """A §3 table (or the part of one on a page) that splits like Word's tables."""
 
-    def __init__(self, rows: list[_Row], header: list[Paragraph] | None, row_split: bool):
+    def __init__(self, rows: list[_Row], header: list[Paragraph] | None, row_split: bool,
+                 stats: RenderStats, continues: str = ""):
         super().__init__()
         self.rows, self.header, self.row_split = rows, header, row_split
+        self.stats, self.continues = stats, continues  # "", "row" or "function"
         self._table: Table | None = None
 
     # -- geometry
@@ -251,6 +266,10 @@ class WorkTable(Flowable):
     def draw(self) -> None:
         assert self._table is not None
         self._table.drawOn(self.canv, 0, 0)
+        if self.continues == "row":
+            self.stats.row_splits += 1
+        elif self.continues == "function":
+            self.stats.function_splits += 1
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         heights = self._row_heights()
@@ -266,16 +285,18 @@ class WorkTable(Flowable):
             if cut is not None:
                 top, bottom = cut
                 return [
-                    WorkTable([*self.rows[:k], top], self.header, True),
-                    WorkTable([bottom, *self.rows[k + 1 :]], None, True),
+                    WorkTable([*self.rows[:k], top], self.header, True, self.stats),
+                    WorkTable([bottom, *self.rows[k + 1 :]], None, True, self.stats, "row"),
                 ]
         if k == 0:
             return []  # not even one row fits: the whole table goes to the next page
         rest = [_Row(r.group, list(r.cells)) for r in self.rows[k:]]
+        continues = ""
         if rest[0].group == self.rows[k - 1].group:
             rest[0].cells[0] = []  # the function cell continues, empty, on the next page
-        return [WorkTable(self.rows[:k], self.header, self.row_split),
-                WorkTable(rest, None, self.row_split)]
+            continues = "function"
+        return [WorkTable(self.rows[:k], self.header, self.row_split, self.stats),
+                WorkTable(rest, None, self.row_split, self.stats, continues)]
 
     def _split_row(
         self, k: int, room: float, heights: list[float]
@@ -344,26 +365,28 @@ def _footer(state: dict[str, object], font: str):
     return draw
 
 
-def render(spec: StandardSpec, path: Path, fonts: list[str]) -> Path:
+def render(spec: StandardSpec, path: Path, fonts: list[str]) -> RenderStats:
     """Write ``spec`` as a PDF at ``path`` in the national layout.
 
     ``fonts``: from :func:`cjk_fonts`; the first sets the body, the last the headings.
     """
     font = fonts[0]
     st = _Styles(font, fonts[-1])
+    stats = RenderStats()
     state: dict[str, object] = {}
     story: list[Flowable] = []
     if spec.preface:
         story += _cover(spec, st)
         story += [PageBreak(), _Numbering(state, "roman"), *_preface(spec, st), PageBreak()]
     story += [_Numbering(state, "arabic"), *_title(spec, st), *_profile(spec, st),
-              *_basic(st), *_work(spec, st), *_weights(spec, st)]
+              *_basic(st), *_work(spec, st, stats), *_weights(spec, st)]
     frame = Frame(TABLE_X, BOTTOM, TEXT_RIGHT - TABLE_X + 1, PAGE_H - TOP - BOTTOM,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc = BaseDocTemplate(str(path), pagesize=A4, title=spec.name)
     doc.addPageTemplates([PageTemplate("page", [frame], onPageEnd=_footer(state, font))])
     doc.build(story)
-    return path
+    stats.pages = doc.page
+    return stats
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
@@ -511,7 +534,7 @@ def _basic(st: _Styles) -> list[Flowable]:
     ]
 
 
-def _work(spec: StandardSpec, st: _Styles) -> list[Flowable]:
+def _work(spec: StandardSpec, st: _Styles, stats: RenderStats) -> list[Flowable]:
     levels = "、".join(LEVELS[r] for r in spec.ranks)
     out: list[Flowable] = [
         PageBreak(), _p("3工作要求", st.heading),
@@ -525,26 +548,29 @@ def _work(spec: StandardSpec, st: _Styles) -> list[Flowable]:
         if n and spec.level_on_new_page:
             out.append(PageBreak())
         gap = spec.gaps[n] if n < len(spec.gaps) else 0.0
+        out.append(CondPageBreak(110))  # heading, table header and a row stay together
         if gap:
             out.append(Spacer(1, gap))
         if table.trade is None or not spec.split_by_trade:
             section += 1
             name = spec.name if spec.split_by_trade else ""
-            out.append(_p(f"3.{section}{name}{LEVELS[table.rank]}", st.heading))
+            out.append(_p(f"3.{section}{name}{LEVELS[table.rank]}", st.table_heading))
         else:
             if table.trade not in trade_sections:
                 section += 1
                 trade_sections[table.trade] = section
-                out.append(_p(f"3.{section} {spec.trades[table.trade].name}", st.heading))
+                out.append(_p(f"3.{section} {spec.trades[table.trade].name}",
+                              st.table_heading))
             level_in_trade[table.trade] = level_in_trade.get(table.trade, 0) + 1
             code = f"3.{trade_sections[table.trade]}.{level_in_trade[table.trade]}"
-            out.append(_p(f"{code} {LEVELS[table.rank]}", st.heading))
-        out.append(CondPageBreak(60))
-        out.append(_work_table(table, spec.row_split, st))
+            out.append(_p(f"{code} {LEVELS[table.rank]}", st.table_heading))
+        out.append(_work_table(table, spec.row_split, st, stats))
     return out
 
 
-def _work_table(table: LevelTable, row_split: bool, st: _Styles) -> WorkTable:
+def _work_table(
+    table: LevelTable, row_split: bool, st: _Styles, stats: RenderStats
+) -> WorkTable:
     header = [_p(t, st.cell_center) for t in ("职业功能", "工作内容", "技能要求", "相关知识要求")]
     rows: list[_Row] = []
     for f, fn in enumerate(table.functions, 1):
@@ -556,7 +582,7 @@ def _work_table(table: LevelTable, row_split: bool, st: _Styles) -> WorkTable:
                 [_p(f"{f}.{c}.{i}{t}", st.cell) for i, t in enumerate(content.knowledge, 1)],
             ]
             rows.append(_Row(f, cells))
-    return WorkTable(rows, header, row_split)
+    return WorkTable(rows, header, row_split, stats)
 
 
 # ---------------------------------------------------------------- §4 weights
@@ -642,6 +668,7 @@ __all__ = [
     "Content",
     "Function",
     "LevelTable",
+    "RenderStats",
     "StandardSpec",
     "Trade",
     "WorkTable",
