@@ -24,6 +24,7 @@ end of this docstring, filled in from the last run.
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -95,7 +96,7 @@ def percents(draw: st.DrawFn, total: int, n: int) -> tuple[int, ...]:
     cuts = sorted(draw(st.lists(st.integers(1, total - 1), min_size=n - 1, max_size=n - 1,
                                 unique=True))) if n > 1 else []
     bounds = [0, *cuts, total]
-    return tuple(b - a for a, b in zip(bounds, bounds[1:], strict=False))
+    return tuple(b - a for a, b in itertools.pairwise(bounds))
 
 
 @st.composite
