@@ -58,7 +58,9 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 PAGE_W, PAGE_H = A4
 TABLE_X = 84.6  # tables start 5.4 pt left of the text block (Word's cell margin)
 TEXT_X, TEXT_RIGHT = 90.0, 505.3
-TOP, BOTTOM = 72.0, 105.0  # the real text block: first line at ~74, tables end by ~735
+TOP, BOTTOM = 72.0, 120.0  # the real text block starts at ~74; footnotes below ~729
+NOTE_RULE, NOTE_TOP, NOTE_PITCH = 729.0, 736.3, 11.6  # the footnote rule and 9 pt notes
+CIRCLED = "①②③④⑤⑥⑦⑧⑨"
 WORK_COLUMNS = (78.4, 92.0, 161.0, 89.0)
 PAD = 5.4
 
@@ -108,6 +110,7 @@ class StandardSpec:
     row_split: bool = False  # rows may break across pages
     level_on_new_page: bool = True  # each trade-level table starts a page (as the AI trainer)
     gaps: tuple[float, ...] = ()  # extra space before each table (moves the page breaks)
+    footnotes: tuple[str, ...] = ()  # ① on the lowest level's route (1), ② on the next one's
     hours: dict[int, int] = field(default_factory=dict)
 
 
@@ -352,8 +355,35 @@ class _Numbering(Flowable):
         self.state["first"] = self.canv.getPageNumber()
 
 
+class _Noted(Paragraph):
+    """A paragraph carrying footnote markers: its notes go to the foot of its page.
+
+    It never splits (a marker and its note stay on one page); drawing it files the notes.
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle, notes: list[str],
+                 state: dict[str, object]):
+        super().__init__(text, style)
+        self.notes, self.state = notes, state
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+    def draw(self) -> None:
+        super().draw()
+        pages: dict[int, list[str]] = self.state.setdefault("notes", {})  # type: ignore[assignment]
+        pages.setdefault(self.canv.getPageNumber(), []).extend(self.notes)
+
+
 def _footer(state: dict[str, object], font: str):
     def draw(canv, doc) -> None:
+        notes = state.get("notes", {}).get(canv.getPageNumber(), [])  # type: ignore[union-attr]
+        if notes:
+            canv.setLineWidth(0.5)
+            canv.line(TEXT_X, PAGE_H - NOTE_RULE, TEXT_X + 144, PAGE_H - NOTE_RULE)
+            canv.setFont(font, 9)
+            for i, note in enumerate(notes):
+                canv.drawString(TEXT_X, PAGE_H - NOTE_TOP - 7.7 - i * NOTE_PITCH, note)
         style = state.get("style")
         if not style:
             return
@@ -378,7 +408,7 @@ def render(spec: StandardSpec, path: Path, fonts: list[str]) -> RenderStats:
     if spec.preface:
         story += _cover(spec, st)
         story += [PageBreak(), _Numbering(state, "roman"), *_preface(spec, st), PageBreak()]
-    story += [_Numbering(state, "arabic"), *_title(spec, st), *_profile(spec, st),
+    story += [_Numbering(state, "arabic"), *_title(spec, st), *_profile(spec, st, state),
               *_basic(st), *_work(spec, st, stats), *_weights(spec, st)]
     frame = Frame(TABLE_X, BOTTOM, TEXT_RIGHT - TABLE_X + 1, PAGE_H - TOP - BOTTOM,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
@@ -425,7 +455,7 @@ def _cn(n: int) -> str:
     return "〇一两三四五六七八九"[n] if n < 10 else str(n)
 
 
-def _profile(spec: StandardSpec, st: _Styles) -> list[Flowable]:
+def _profile(spec: StandardSpec, st: _Styles, state: dict[str, object]) -> list[Flowable]:
     h, b = st.heading, st.body
     levels = "、".join(LEVELS[r] for r in spec.ranks)
     out = [_p("1.职业概况", h), _p("1.1 职业名称", h), _p(spec.name, b), _p("1.2 职业编码", h),
@@ -448,8 +478,9 @@ def _profile(spec: StandardSpec, st: _Styles) -> list[Flowable]:
            b),
         _p("1.9 职业技能鉴定要求", h), _p("1.9.1 申报条件", h),
     ]
+    notes = [f"{CIRCLED[i]} {text}" for i, text in enumerate(spec.footnotes)]
     for rank in spec.ranks:
-        out += _routes(rank, spec.ranks, st)
+        out += _routes(rank, spec.ranks, st, notes, state)
     out += _assessment(spec.ranks, st)
     return out
 
@@ -506,7 +537,11 @@ def _trade_sentences(spec: StandardSpec) -> list[str]:
     return out
 
 
-def _routes(rank: int, ranks: tuple[int, ...], st: _Styles) -> list[Flowable]:
+def _routes(
+    rank: int, ranks: tuple[int, ...], st: _Styles, notes: list[str], state: dict[str, object]
+) -> list[Flowable]:
+    """The 申报条件 of one level; footnote ① marks the lowest level's first route, ② the
+    next level's diploma route."""
     lower = rank + 1
     if rank == 1 and lower in ranks:
         return [_p("具备以下条件者，可申报一级/高级技师：", st.route),
@@ -514,12 +549,29 @@ def _routes(rank: int, ranks: tuple[int, ...], st: _Styles) -> list[Flowable]:
                    "4年（含）以上。", st.body)]
     head = _p(f"具备以下条件之一者，可申报{LEVELS[rank]}：", st.route)
     if lower not in ranks:  # the lowest level of this standard
-        return [head, _p(f"（1）累计从事本职业或相关职业工作{6 - rank}年（含）以上。", st.body),
+        first = f"（1）累计从事本职业或相关职业{{}}工作{6 - rank}年（含）以上。"
+        return [head, _marked(first, notes[:1], st, state),
                 _p("（2）本职业或相关职业学徒期满。", st.body)]
-    return [head,
-            _p(f"（1）取得本职业或相关职业{LEVELS[lower]}职业资格证书后，累计从事本职业或相关"
-               "职业工作3年（含）以上。", st.body),
-            _p(f"（2）累计从事本职业或相关职业工作{8 - rank}年（含）以上。", st.body)]
+    out = [head,
+           _p(f"（1）取得本职业或相关职业{LEVELS[lower]}职业资格证书后，累计从事本职业或相关"
+              "职业工作3年（含）以上。", st.body),
+           _p(f"（2）累计从事本职业或相关职业工作{8 - rank}年（含）以上。", st.body)]
+    if lower + 1 not in ranks and len(notes) > 1:  # the second level of this standard
+        out.append(_marked("（3）取得技工学校本专业或相关专业{}毕业证书（含尚未取得毕业证书的"
+                           "在校应届毕业生）。", notes[1:2], st, state))
+    return out
+
+
+def _marked(text: str, notes: list[str], st: _Styles, state: dict[str, object]) -> Flowable:
+    """``text`` with a superscript marker at ``{}`` for each note (none: plain text)."""
+    if not notes:
+        return _p(text.format(""), st.body)
+    # as in the AI trainer: ① raised and small (text extraction sets it on a line of its
+    # own), ② nearly on the line (extraction keeps it inside the text)
+    markers = "".join(
+        f'<super size="8" rise="8">{n[0]}</super>' if n[0] == CIRCLED[0]
+        else f'<super size="10" rise="1">{n[0]}</super>' for n in notes)
+    return _Noted(text.format(markers), st.body, notes, state)
 
 
 def _basic(st: _Styles) -> list[Flowable]:

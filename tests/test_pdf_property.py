@@ -6,9 +6,10 @@ trades with tables of their own (as the carbon draft: a common 五级 table, 3.2
 3.2.1 四级/中级工 …, §4 tables per trade); any run of levels (四级–二级, 三级–一级, …);
 1–4 functions per level, 1–3 work contents per function, 1–5 skills and knowledge items
 per work content, texts from one word to several wrapped lines; weights adding up to 100
-with ``-`` where a level lacks a function.  Tables break across pages between rows (the
-function cell continues empty, no header) or, when Word's "allow row to break across
-pages" is on, inside a row; extra space before a table moves where the break falls.
+with ``-`` where a level lacks a function; footnotes ① ② under a rule at the page foot.
+Tables break across pages between rows (the function cell continues empty, no header) or,
+when Word's "allow row to break across pages" is on, inside a row; extra space before a
+table moves where the break falls.
 
 The PDF goes through ``parse_standard`` and must give back exactly the trade-levels
 (trade, rank), functions (code, name), work contents, skills and knowledge (code, text)
@@ -48,11 +49,9 @@ from skillgraph.loaders.standard import parse_standard
 EXAMPLES = int(os.environ.get("SKILLGRAPH_PDF_EXAMPLES", "8"))
 FONTS = cjk_fonts()
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not FONTS, reason="no CJK font that pdfplumber reads back (reportlab's "
-                       "STSong-Light or /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc)"),
-]
+pytestmark = pytest.mark.skipif(
+    not FONTS, reason="no CJK font that pdfplumber reads back (reportlab's STSong-Light or "
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc)")
 
 # Words of the national standards; the generated texts are made of them, so they look and
 # wrap like the real ones.  None starts with 能 (a knowledge item so worded is a finding).
@@ -146,6 +145,11 @@ def standards(draw: st.DrawFn) -> StandardSpec:
     else:
         plan = [(None, r) for r in ranks]
     tables = tuple(draw(level_table(t, r, pool)) for t, r in plan)
+    kinds = draw(st.lists(st.lists(word, min_size=2, max_size=3).map("".join), min_size=1,
+                          max_size=4, unique=True))
+    notes = [f"相关职业：{'、'.join(k + '人员' for k in kinds)}等职业，下同。",
+             f"相关专业：{'、'.join(k + '类' for k in kinds)}等专业，下同。"]
+    footnotes = tuple(notes[: draw(st.integers(0, 2 if len(ranks) > 1 else 1))])
     return StandardSpec(
         name=draw(st.sampled_from(OCCUPATIONS)),
         code=f"4-99-{draw(st.integers(10, 99))}-{draw(st.integers(10, 99))}",
@@ -159,6 +163,7 @@ def standards(draw: st.DrawFn) -> StandardSpec:
         gaps=tuple(draw(st.lists(st.integers(0, 50).map(lambda g: 10.0 * g),
                                  min_size=len(tables), max_size=len(tables)))),
         hours={r: 10 * draw(st.integers(3, 12)) for r in ranks},
+        footnotes=footnotes,
     )
 
 
@@ -215,9 +220,11 @@ def check(spec: StandardSpec, path: Path) -> None:
     assert [(t.name, t.ranks) for t in std.profile.trades] == [
         (t.name, list(t.ranks)) for t in spec.trades
     ]
+    assert [n.text for n in std.profile.footnotes] == list(spec.footnotes)
     assert not std.findings, [f.message for f in std.findings]
 
 
+@pytest.mark.slow  # 1–5 s an example: render, then read 6–20 pages
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -228,3 +235,38 @@ def check(spec: StandardSpec, path: Path) -> None:
 @given(spec=standards())
 def test_rendered_standard_parses_back_to_the_same_model(tmp_path, spec):
     check(spec, tmp_path / "standard.pdf")
+
+
+# ---------------------------------------------------------------- the reader's fixes, pinned
+
+
+def one_level(**changes) -> StandardSpec:
+    table = LevelTable(None, 2, (Function("数据采集", (Content("业务数据", ("能够采集数据",),
+                                                               ("采集知识",)),)),),
+                       (5, 15, (80,)), (100,))
+    return StandardSpec(**{"name": "测试训练师", "code": "4-99-01-01", "ranks": (2,),
+                           "tables": (table,), **changes})
+
+
+@pytest.mark.skipif(len(FONTS) < 2, reason="needs a Song and a Hei face (wqy-zenhei)")
+def test_a_heading_after_a_full_last_line_starts_a_new_paragraph(tmp_path):
+    """1.3's definition of 测试训练师 fills its last line; only the heading's face ends it."""
+    from skillgraph.loaders.pdf import read_pdf
+
+    path = tmp_path / "full-line.pdf"
+    render(one_level(), path, FONTS)
+    layout = read_pdf(path)
+    number = next(n for n, t in enumerate(layout.lines, 1) if t.startswith("从事测试训练师"))
+    assert layout.boxes[number].x1 > 505.3 - 12  # the line is full: no short-line signal
+    std = parse_standard(path)
+    definition = "从事测试训练师相关工作，进行数据管理、流程设计和质量检查的人员。"
+    assert std.profile.definition == definition
+
+
+def test_a_raised_footnote_marker_leaves_no_space_in_its_line(tmp_path):
+    note = "相关职业：数据采集人员、智能设备运维人员等职业，下同。"
+    path = tmp_path / "marker.pdf"
+    render(one_level(footnotes=(note,)), path, FONTS)
+    std = parse_standard(path)
+    assert std.profile.eligibility[0].text == "累计从事本职业或相关职业工作4年（含）以上。"
+    assert [n.text for n in std.profile.footnotes] == [note]
