@@ -225,6 +225,9 @@ def check(spec: StandardSpec, path: Path) -> None:
 
 
 @pytest.mark.slow  # 1–5 s an example: render, then read 6–20 pages
+@pytest.mark.skipif(len(FONTS) < 2, reason="needs a Song and a Hei face (reportlab's "
+                    "STSong-Light and wqy-zenhei): the reader tells headings from body text by "
+                    "their face, as SimHei from SimSun in the real documents")
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
