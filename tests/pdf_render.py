@@ -543,7 +543,8 @@ def _routes(
     """The 申报条件 of one level; footnote ① marks the lowest level's first route, ② the
     next level's diploma route."""
     lower = rank + 1
-    if rank == 1 and lower in ranks:
+    second_with_note = lower in ranks and lower + 1 not in ranks and len(notes) > 1
+    if rank == 1 and lower in ranks and not second_with_note:
         return [_p("具备以下条件者，可申报一级/高级技师：", st.route),
                 _p("取得本职业或相关职业二级/技师职业资格证书后，累计从事本职业或相关职业工作"
                    "4年（含）以上。", st.body)]
@@ -556,7 +557,7 @@ def _routes(
            _p(f"（1）取得本职业或相关职业{LEVELS[lower]}职业资格证书后，累计从事本职业或相关"
               "职业工作3年（含）以上。", st.body),
            _p(f"（2）累计从事本职业或相关职业工作{8 - rank}年（含）以上。", st.body)]
-    if lower + 1 not in ranks and len(notes) > 1:  # the second level of this standard
+    if second_with_note:  # the second level of this standard
         out.append(_marked("（3）取得技工学校本专业或相关专业{}毕业证书（含尚未取得毕业证书的"
                            "在校应届毕业生）。", notes[1:2], st, state))
     return out

@@ -67,8 +67,7 @@ TRADE_NAMES = ("数据标注员", "算法测试员", "系统运维员", "质量�
 OCCUPATIONS = ("智能训练测试师", "数据治理管理员", "算法评测员", "智能设备运维员")
 
 word = st.sampled_from(WORDS)
-phrase = st.lists(st.one_of(word, word, word, st.sampled_from(ASCII_WORDS)), min_size=1,
-                  max_size=14)
+phrase = st.lists(st.sampled_from(WORDS + ASCII_WORDS), min_size=1, max_size=14)
 
 
 @st.composite
