@@ -15,12 +15,17 @@ The PDF goes through ``parse_standard`` and must give back exactly the trade-lev
 (trade, rank), functions (code, name), work contents, skills and knowledge (code, text)
 and weights, with no findings (the generated standards have no defects).
 
-CI runs a few examples; the long run is a documented command::
+CI runs 8 reproducible examples (``-m slow``; ~10 s); the long run is::
 
-    SKILLGRAPH_PDF_EXAMPLES=300 pytest tests/test_pdf_property.py -q -p no:cacheprovider
+    SKILLGRAPH_PDF_EXAMPLES=300 pytest tests/test_pdf_property.py -m slow -p no:cacheprovider \
+        --hypothesis-show-statistics
 
-Recorded long run (2 shared cores, reportlab 4.x, pdfplumber 0.11): see the report at the
-end of this docstring, filled in from the last run.
+Last long run (2 cores shared with other jobs; reportlab 4.5, pdfplumber 0.11.11): 300
+passing, 0 failing, in 14 min (typical example 0.4–4.2 s); a work-content row broken
+across pages in 55 % of the standards, a function continued on a new page in 66 %.
+Earlier runs found two reader faults, fixed in loaders/pdf.py and pinned below: a heading
+after a paragraph whose last line fills the measure, and the space a raised footnote
+marker leaves in its line.
 """
 
 from __future__ import annotations
