@@ -8,11 +8,13 @@ an empty function cell.  Text outside the tables is read line by line with its p
 Everything is written as layout lines in the line form of :mod:`loaders.layout`, each with
 its page and box, decided from geometry rather than guessed from text:
 
-* a paragraph ends where the next line is indented, or where the line stops short of the
-  right margin (a trailing space is written);
+* a paragraph ends where the next line is indented, where the line stops short of the
+  right margin, or where the next line is set in another typeface (a SimHei heading after
+  SimSun text whose last line happens to fill the measure); a trailing space is written;
 * the first line of a page starts with a space; the page footer is written ``— N —``;
 * footnote markers are small characters (①②③ or digits) set apart on lines of their own;
-  footnote bodies are the small lines under the short separator rule at a page's foot;
+  the gap such a raised marker leaves in its text line is no space; footnote bodies are
+  the small lines under the short separator rule at a page's foot;
 * a §3 cell's items start at a line that begins with a code of its column's depth;
 * a §4 weight table is written row by row (``label v v v``) under its header words.
 
@@ -53,6 +55,8 @@ class _Line:
     box: Box
     size: float
     markers: list[str] = field(default_factory=list)  # footnote markers it carries
+    face: str = ""  # typeface of its CJK characters (most of them), subset prefix dropped
+    chars: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -150,7 +154,7 @@ def _page_blocks(page: Any, number: int) -> list[_Block]:
     rule = _footnote_rule(page, boxes)
     footer_top = page.height * 0.9
     blocks: list[_Block] = []
-    pending_markers: list[tuple[float, str]] = []
+    pending_markers: list[tuple[float, str, float]] = []
     lines: list[_Line] = []
     for tl in raw:
         text = tl["text"].strip()
@@ -165,23 +169,59 @@ def _page_blocks(page: Any, number: int) -> list[_Block]:
             blocks.append(_Block("note", tl["top"], _Line(text, box, size)))
             continue
         if size < body_size * 0.8 and all(ch in CIRCLED or ch.isdigit() for ch in text):
-            pending_markers.append((tl["bottom"], text))  # superscript marker line
+            pending_markers.append((tl["bottom"], text, tl["x0"]))  # superscript marker line
             continue
         markers = [ch for ch in text if ch in CIRCLED]
         clean = "".join(ch for ch in text if ch not in CIRCLED).strip()
-        line = _Line(clean, box, size, markers)
+        line = _Line(clean, box, size, markers, _face(tl["chars"]), tl["chars"])
         lines.append(line)
         blocks.append(_Block("body", tl["top"], line))
-    for bottom, text in pending_markers:  # to the body line it stands over
+    for bottom, text, x0 in pending_markers:  # to the body line it stands over
         near = [ln for ln in lines if ln.box.bottom >= bottom]
         if near:
             target = min(near, key=lambda ln: ln.box.top)
             target.markers.extend(ch for ch in text if not ch.isspace())
+            target.text = _close_gap(target, x0)
     for table in tables:
         blocks.append(_Block("table", table.bbox[1], table=table, page=page))
     order = {"body": 0, "table": 0, "note": 1, "footer": 2}
     blocks.sort(key=lambda b: (order[b.kind], b.top))
     return blocks
+
+
+def _close_gap(line: _Line, x0: float) -> str:
+    """``line``'s text without the space pdfplumber wrote where a raised marker at ``x0`` stood.
+
+    The marker was lifted onto a line of its own, so the body line has a gap there, which
+    text extraction renders as a space (相关专业毕业证书 （含 in the AI trainer's 1.9.1).
+    The text is walked along the line's characters to find the space at that gap; any
+    character the walk cannot match leaves the text as it is.
+    """
+    chars, out, j, dropped = line.chars, [], 0, False
+    for ch in line.text:
+        while j < len(chars) and chars[j]["text"] in CIRCLED and ch != chars[j]["text"]:
+            j += 1  # an inline marker, already taken out of the text
+        if j < len(chars) and ch == chars[j]["text"]:
+            out.append(ch)
+            j += 1
+        elif (ch == " " and not dropped and 0 < j < len(chars)
+              and chars[j - 1]["x1"] <= x0 + 1 and chars[j]["x0"] >= x0 + 2):
+            dropped = True  # the marker's gap
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _face(chars: list[dict[str, Any]]) -> str:
+    """The typeface most of a line's CJK characters are set in ("" if it has none).
+
+    Only CJK characters count: digits and Latin letters are often set in another font
+    (Times New Roman, Calibri) inside a SimSun paragraph.
+    """
+    faces = Counter(
+        str(c.get("fontname", "")).split("+")[-1] for c in chars if c["text"] >= "\u2e80"
+    )
+    return faces.most_common(1)[0][0] if faces else ""
 
 
 def _body_size(raw: list[dict[str, Any]]) -> float:
@@ -249,6 +289,8 @@ def _closes(
     )
     if table_between:
         return True
+    if line.face and nxt.face and line.face != nxt.face:
+        return True  # a heading (SimHei) after body text (SimSun), or the other way round
     short = line.box.x1 < right - line.size * 1.2
     indented = nxt.box.x0 > left + nxt.size * 0.6
     return short or indented

@@ -21,14 +21,15 @@ from .loaders.errors import SourceFormatError
 from .loaders.standard import parse_standard, shipped_sources
 from .model import Standard
 
-SOURCE_SUFFIXES = (".pdf", ".txt")
+SOURCE_SUFFIXES = (".pdf", ".txt", ".xlsx")
 MAX_SOURCES = 2000
 
 Progress = Callable[[str], None]
 
 
 def expand_sources(given: Iterable[Path]) -> list[Path]:
-    """Files named, and the .pdf/.txt files of directories named (sorted); default: shipped."""
+    """Files named, and the .pdf/.txt/.xlsx files of directories named (sorted); default:
+    every shipped standard."""
     given = list(given)
     out: list[Path] = []
     for path in given:
