@@ -87,7 +87,7 @@ OUTSIDE = re.compile("|".join([
 ]))  # fmt: skip
 CITING_SUFFIXES = {".py", ".md", ".rq", ".ttl", ".toml", ".html", ".js", ".css", ".sh", ".tsv"}
 SKIPPED_DIRS = {".git", ".venv", "build", "site", "test-artifacts", "__pycache__", ".hypothesis",
-                ".pytest_cache", ".ruff_cache"}  # fmt: skip
+                ".pytest_cache", ".ruff_cache", "node_modules"}  # fmt: skip
 # Citations in folders being rewritten elsewhere, to be reworded there: file → the texts
 # matched, in order. The test fails while an entry no longer matches, so the list only
 # shrinks (line numbers are not pinned, so edits around them do not break it).
