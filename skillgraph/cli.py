@@ -226,6 +226,16 @@ def query(
     help="KB a request body (or query string) may have; more is refused (413 / 414).",
 )
 @click.option(
+    "--max-depth", type=click.IntRange(min=1), default=256, show_default=True,
+    help="Nesting (groups, sub-selects, brackets) a query may have, counted on the parsed "
+    "query; deeper is refused (400).",
+)
+@click.option(
+    "--max-operators", type=click.IntRange(min=1, max=10_000), default=5000, show_default=True,
+    help="Operators (patterns, UNION/BIND/FILTER, chain links) per parsed query; more is "
+    "refused (400). The engine's stack holds 10,000.",
+)
+@click.option(
     "--data", "data_specs", multiple=True, metavar="FILE[=GRAPH_IRI]",
     help="Also load an RDF file (.nt, .ttl, .nq, .trig, …) for the endpoint only, into the "
     "named graph GRAPH_IRI or, without it, the default graph. Repeatable.",
@@ -233,7 +243,8 @@ def query(
 @click.option("--base", default=None, help="Base of data IRIs [default: the one the build used].")
 def serve(
     host: str, port: int, build_dir: Path, timeout: float, max_results: int, workers: int,
-    memory_limit: int, max_body_kb: int, data_specs: tuple[str, ...], base: str | None,
+    memory_limit: int, max_body_kb: int, max_depth: int, max_operators: int,
+    data_specs: tuple[str, ...], base: str | None,
 ) -> None:
     """Serve the build: SPARQL endpoint (/sparql), linked-data pages (/id/…), dumps, VoID."""
     import re
@@ -269,7 +280,8 @@ def serve(
             raise click.BadParameter(f"{spec}: {exc}", param_hint="--data") from None
         data.append(DataFile(path.resolve(), graph))
     config = ServerConfig(
-        build_dir, base, timeout, max_results, workers, memory_limit, tuple(data), max_body_kb
+        build_dir, base, timeout, max_results, workers, memory_limit, tuple(data), max_body_kb,
+        max_depth=max_depth, max_operators=max_operators,
     )
     try:
         run_server(config, host=host, port=port, announce=lambda url: click.echo(url))

@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..catalog import CatalogQuery, catalog
 from .data import LinkedData
+from .guard import MAX_DEPTH, MAX_OPERATORS
 from .pages import Pages
 from .views import dumps, index, resource, sparql
 from .worker import TRUNCATED_HEADER, DataFile, QueryPool
@@ -46,6 +47,8 @@ class ServerConfig:
     memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB  # per query worker; 0 = none
     data: tuple[DataFile, ...] = ()  # extra RDF for the endpoint (serve --data)
     max_body_kb: int = DEFAULT_MAX_BODY_KB  # request body and query string; more → 413/414
+    max_depth: int = MAX_DEPTH  # nesting of groups, sub-selects, brackets; more → 400
+    max_operators: int = MAX_OPERATORS  # patterns and chain links per query; more → 400
 
 
 @dataclass
@@ -196,6 +199,13 @@ def create_app(config: ServerConfig) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         pool.start()
+        if pool.not_isolated:
+            print(
+                "skillgraph serve: WARNING: query workers could not leave the network "
+                f"({pool.not_isolated}); SERVICE is still refused on the parsed query",
+                file=sys.stderr,
+                flush=True,
+            )
         try:
             yield
         finally:

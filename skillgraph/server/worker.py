@@ -7,8 +7,14 @@ the timeout has its worker killed (SIGKILL) and replaced in the background while
 other workers go on answering.
 
 Protocol between server and worker: length-prefixed pickle frames on the worker's
-stdin/stdout.  The worker imports only pyoxigraph and the standard library, so that a
-replacement is ready in a fraction of a second.
+stdin/stdout.  The worker imports pyoxigraph, rdflib's SPARQL parser (the query check,
+:mod:`skillgraph.server.guard`) and the standard library, so that a replacement is ready
+in a fraction of a second.
+
+Nothing a worker runs may reach another host.  The guard refuses SERVICE on the parsed
+query; as a second wall each worker moves itself into a network namespace of its own
+(:func:`isolate_network`) before it loads anything: there it has no interface, not even
+loopback, so no query, whatever the engine makes of it, can connect anywhere.
 
 Run as ``python -m skillgraph.server.worker BUILD_DIR MEMORY_LIMIT [FILE GRAPH]...``
 (by :class:`QueryPool` only; GRAPH ``-`` = the default graph).
@@ -17,6 +23,7 @@ Run as ``python -m skillgraph.server.worker BUILD_DIR MEMORY_LIMIT [FILE GRAPH].
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import json
 import os
@@ -34,9 +41,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from skillgraph.server.guard import MAX_DEPTH, MAX_OPERATORS
+
 _HEADER = struct.Struct("!I")
-# Queries run on a thread with this stack: Oxigraph recurses over the query's syntax tree,
-# and 8 MB (the default) overflows at ~2,500 nested groups (protocol.complexity_error).
+# Queries run on a thread with this stack: Oxigraph and rdflib's parser recurse over the
+# query's syntax tree, and 8 MB (the default) overflows at ~2,500 nested groups (guard.py).
 QUERY_STACK_BYTES = 64 * 2**20
 DEFAULT_GRAPH = "-"  # in a DataFile: load into the default graph
 
@@ -158,10 +167,93 @@ def _term_json(term: Any) -> dict[str, Any]:
     raise TypeError(f"unexpected term {term!r}")
 
 
-def execute(store: Any, job: dict[str, Any]) -> Answer:
-    """Run one query job on ``store``: negotiate by query form, cap rows, serialize."""
+CLONE_NEWNET = 0x40000000
+CLONE_NEWUSER = 0x10000000
+
+
+def isolate_network() -> str | None:
+    """Leave the host's network: unshare into a new, empty network namespace.
+
+    As root (or with CAP_SYS_ADMIN) a network namespace alone; otherwise a user namespace
+    with it, where the kernel allows unprivileged ones.  Must run before any thread
+    starts (a user namespace needs a single-threaded process; threads started later
+    inherit the namespace).  Returns None when isolated, else why not (the server warns
+    and serves on, protected by the query check alone).
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        unshare = libc.unshare
+    except (OSError, AttributeError) as exc:
+        return f"no unshare(2) here ({exc})"
+    reasons = []
+    for flags, what in ((CLONE_NEWNET, "network"), (CLONE_NEWUSER | CLONE_NEWNET, "user+network")):
+        if unshare(flags) == 0:
+            return None
+        reasons.append(f"{what} namespace: {os.strerror(ctypes.get_errno())}")
+    return "; ".join(reasons)
+
+
+@functools.lru_cache(maxsize=512)
+def _checked(text: str, max_depth: int, max_operators: int) -> tuple[int, str] | None:
+    """The guard's verdict on a query text: None to run it, or (status, message).
+
+    Cached: the catalog's queries are sent again and again, and rdflib parses a
+    catalog query in ~50 ms.
+    """
+    from skillgraph.server import guard
+
+    try:
+        guard.inspect(text, max_depth=max_depth, max_operators=max_operators)
+    except guard.Refused as exc:
+        return exc.status, exc.message
+    except guard.Unreadable as exc:
+        return 0, str(exc)
+    return None
+
+
+def _unreadable(text: str, reason: str, isolated: bool) -> Answer:
+    """400 for a query the guard could not parse, with the engine's message if it has one.
+
+    The engine parses it on an empty store only in an isolated worker: a query the guard
+    cannot read must not run where it could reach the network.
+    """
+    if isolated:
+        import pyoxigraph as ox
+
+        try:
+            answer = ox.Store().query(text)
+        except SyntaxError as exc:
+            return text_answer(400, f"Malformed query: {exc}")
+        except Exception:  # any other engine error: the guard's message
+            pass
+        else:
+            del answer
+            return text_answer(
+                400,
+                "Unsupported query: the server's query check (rdflib's SPARQL 1.1 parser) "
+                f"cannot read it, so it is not run: {reason}",
+            )
+    return text_answer(400, f"Malformed query: {reason}")
+
+
+def execute(store: Any, job: dict[str, Any], *, isolated: bool = False) -> Answer:
+    """Check one query job (:mod:`~skillgraph.server.guard`), then run it on ``store``:
+    negotiate by query form, cap rows, serialize."""
     import pyoxigraph as ox
 
+    verdict = _checked(
+        job["query"],
+        job.get("max_depth", MAX_DEPTH),
+        job.get("max_operators", MAX_OPERATORS),
+    )
+    if verdict is not None:
+        status, message = verdict
+        if status == 0:
+            return _unreadable(job["query"], message, isolated)
+        return text_answer(status, message)
     limit: int = job["max_results"]
     options: dict[str, Any] = {}
     if job.get("base_iri"):
@@ -219,35 +311,41 @@ def worker_main(build_dir: Path, memory_limit: int = 0, data: Sequence[DataFile]
     ``memory_limit`` (bytes, 0 = none) caps the address space: a query that needs more
     makes the allocator abort the worker, which the pool reports and replaces.  Without
     it one ORDER BY over a cross join grows by ~400 MB/s until the timeout.  The loop
-    runs on a thread with a :data:`QUERY_STACK_BYTES` stack (see there).
+    runs on a thread with a :data:`QUERY_STACK_BYTES` stack (see there), in a network
+    namespace of its own (:func:`isolate_network`).
     """
+    not_isolated = isolate_network()
     if memory_limit:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     threading.stack_size(QUERY_STACK_BYTES)
-    loop = threading.Thread(target=_serve_jobs, args=(build_dir, data), name="sparql-queries")
+    loop = threading.Thread(
+        target=_serve_jobs, args=(build_dir, data, not_isolated), name="sparql-queries"
+    )
     loop.start()
     loop.join()
 
 
-def _serve_jobs(build_dir: Path, data: Sequence[DataFile]) -> None:
+def _serve_jobs(build_dir: Path, data: Sequence[DataFile], not_isolated: str | None) -> None:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints go to stderr, never into the protocol
     inp = os.fdopen(0, "rb")
     try:
         store = load_store(build_dir, data)
+        _checked("ASK {}", MAX_DEPTH, MAX_OPERATORS)  # load the parser before the first query
     except Exception as exc:  # reported to the server, which fails to start
         _write_frame(out, {"ready": False, "error": f"{type(exc).__name__}: {exc}"})
         return
-    _write_frame(out, {"ready": True, "triples": len(store)})
+    _write_frame(out, {"ready": True, "triples": len(store), "not_isolated": not_isolated})
+    isolated = not_isolated is None
     while True:
         try:
             job = _read_frame(inp)
         except EOFError:
             return
         try:
-            answer = execute(store, job)
+            answer = execute(store, job, isolated=isolated)
         except Exception as exc:  # the query failed in the engine: answer, keep serving
             answer = text_answer(500, f"Query failed: {type(exc).__name__}: {exc}")
         _write_frame(out, answer)
@@ -282,12 +380,14 @@ class Worker:
         self.stdin: BinaryIO = self.proc.stdin
         self.stdout: BinaryIO = self.proc.stdout
 
-    def wait_ready(self, timeout: float) -> None:
+    def wait_ready(self, timeout: float) -> str | None:
+        """Wait for the worker's hello; why it is not network-isolated, or None if it is."""
         hello = self._receive(timeout)
         if hello is None or not hello.get("ready"):
             self.kill()
             reason = "timed out" if hello is None else hello.get("error")
             raise WorkerError(f"query worker did not start: {reason}")
+        return hello.get("not_isolated")
 
     def _receive(self, timeout: float) -> Any:
         ready, _, _ = select.select([self.stdout], [], [], max(timeout, 0))
@@ -378,12 +478,13 @@ class QueryPool:
         self._closed = False
         self._spares = 0  # slow queries whose worker has already been replaced
         self.replaced = 0
+        self.not_isolated: str | None = None  # why workers can reach the network, if they can
 
     def start(self, ready_timeout: float = 60.0) -> None:
         workers = [self._spawn() for _ in range(self.size)]
         try:
             for worker in workers:
-                worker.wait_ready(ready_timeout)
+                self.not_isolated = worker.wait_ready(ready_timeout)
                 self._idle.put(worker)
         except BaseException:  # one failed to load: stop the others too
             self.close()

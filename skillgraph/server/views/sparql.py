@@ -11,8 +11,9 @@
   CONSTRUCT/DESCRIBE), else by Accept; 406 when the query form has no acceptable format.
 - Read-only: ``update=``, ``application/sparql-update`` and an update sent as a query are
   refused with 403.  A malformed query gets 400 with the parser's message; so do bytes
-  that are not UTF-8 (another ``charset`` is 415) and a query nested or chained past
-  what the engine's recursion holds (:func:`~skillgraph.server.protocol.complexity_error`).
+  that are not UTF-8 (another ``charset`` is 415).  SERVICE (403) and queries nested or
+  chained past the limits (400) are refused by the worker on the parsed query
+  (:mod:`~skillgraph.server.guard`).
 - A bare GET gives browsers the query page and other clients the Service Description.
 """
 
@@ -28,7 +29,7 @@ from starlette.responses import PlainTextResponse, Response
 from ..conneg import FORMAT_KEYS, GRAPH, PAGE, RESULTS, lookup, negotiate, offered
 from ..describe import serialize_description, service_triples
 from ..pages import query_context
-from ..protocol import complexity_error, query_form, uses_service
+from ..protocol import query_form
 from .base import html, site
 
 READ_ONLY = (
@@ -157,15 +158,6 @@ async def endpoint(request: Request) -> Response:
     form = query_form(text)
     if form == "update":
         return _error(403, READ_ONLY)
-    too_complex = complexity_error(text)
-    if too_complex:
-        return _error(400, f"400 Bad Request: {too_complex}")
-    if uses_service(text):
-        return _error(
-            403,
-            "403 Forbidden: federated queries (SERVICE) are not run by this endpoint: it "
-            "does not fetch from other hosts. Query the other endpoint yourself.",
-        )
 
     accept = request.headers.get("accept")
     formats = [v for k, v in params if k == "format"]
@@ -196,6 +188,8 @@ async def endpoint(request: Request) -> Response:
         "results_format": results_key,
         "graph_format": graph_key,
         "max_results": s.config.max_results,
+        "max_depth": s.config.max_depth,
+        "max_operators": s.config.max_operators,
         "default_graph": [v for k, v in params if k == "default-graph-uri" and v],
         "named_graphs": [v for k, v in params if k == "named-graph-uri" and v],
         "base_iri": _base_iri(request),
