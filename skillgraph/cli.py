@@ -226,7 +226,12 @@ def query(
     help="KB a request body (or query string) may have; more is refused (413 / 414).",
 )
 @click.option(
-    "--max-depth", type=click.IntRange(min=1), default=256, show_default=True,
+    "--max-answer", "max_answer_mb", type=click.IntRange(min=1), default=32, show_default=True,
+    help="MB one answer may have; longer ones are cut to whole rows (X-Results-Truncated and "
+    "X-Results-Truncated-Bytes headers).",
+)
+@click.option(
+    "--max-depth", type=click.IntRange(min=1, max=1000), default=256, show_default=True,
     help="Nesting (groups, sub-selects, brackets) a query may have, counted on the parsed "
     "query; deeper is refused (400).",
 )
@@ -243,7 +248,7 @@ def query(
 @click.option("--base", default=None, help="Base of data IRIs [default: the one the build used].")
 def serve(
     host: str, port: int, build_dir: Path, timeout: float, max_results: int, workers: int,
-    memory_limit: int, max_body_kb: int, max_depth: int, max_operators: int,
+    memory_limit: int, max_body_kb: int, max_answer_mb: int, max_depth: int, max_operators: int,
     data_specs: tuple[str, ...], base: str | None,
 ) -> None:
     """Serve the build: SPARQL endpoint (/sparql), linked-data pages (/id/…), dumps, VoID."""
@@ -281,7 +286,7 @@ def serve(
         data.append(DataFile(path.resolve(), graph))
     config = ServerConfig(
         build_dir, base, timeout, max_results, workers, memory_limit, tuple(data), max_body_kb,
-        max_depth=max_depth, max_operators=max_operators,
+        max_answer_mb=max_answer_mb, max_depth=max_depth, max_operators=max_operators,
     )
     try:
         run_server(config, host=host, port=port, announce=lambda url: click.echo(url))

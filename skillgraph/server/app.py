@@ -33,6 +33,8 @@ DEFAULT_MAX_RESULTS = 10_000
 DEFAULT_WORKERS = 2
 DEFAULT_MEMORY_LIMIT_MB = 2048
 DEFAULT_MAX_BODY_KB = 1024
+DEFAULT_MAX_ANSWER_MB = 32
+DEFAULT_CLIENT_TIMEOUT = 20.0
 
 
 @dataclass
@@ -47,6 +49,8 @@ class ServerConfig:
     memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB  # per query worker; 0 = none
     data: tuple[DataFile, ...] = ()  # extra RDF for the endpoint (serve --data)
     max_body_kb: int = DEFAULT_MAX_BODY_KB  # request body and query string; more → 413/414
+    max_answer_mb: int = DEFAULT_MAX_ANSWER_MB  # bytes of one answer; more are cut
+    client_timeout: float = DEFAULT_CLIENT_TIMEOUT  # s to send headers/body, read a chunk
     max_depth: int = MAX_DEPTH  # nesting of groups, sub-selects, brackets; more → 400
     max_operators: int = MAX_OPERATORS  # patterns and chain links per query; more → 400
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import itertools
 import json
 import os
 import pickle
@@ -68,17 +67,22 @@ PREFIXES = {
     "dcterms": "http://purl.org/dc/terms/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
-TRUNCATED_HEADER = "X-Results-Truncated"
+TRUNCATED_HEADER = "X-Results-Truncated"  # rows (or triples) sent, when some were cut
+TRUNCATED_BYTES_HEADER = "X-Results-Truncated-Bytes"  # the byte cap, when it cut them
+DEFAULT_MAX_ANSWER_BYTES = 32 * 2**20
+INLINE_BYTES = 256 * 2**10  # longer answers go through a spool file, not the pipe
 
 
 @dataclass
 class Answer:
-    """What the server sends back for one query."""
+    """What the server sends back for one query: ``body``, or a spool file at ``path``
+    (the server streams it to the client and deletes it)."""
 
     status: int
     content_type: str
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    path: str | None = None
 
 
 def text_answer(status: int, message: str, headers: dict[str, str] | None = None) -> Answer:
@@ -133,12 +137,6 @@ def load_store(build_dir: Path, data: Sequence[DataFile] = ()) -> Any:
         else:
             store.bulk_load(path=str(extra.path), format=fmt, to_graph=ox.NamedNode(extra.graph))
     return store
-
-
-def _first(items: Iterable[Any], limit: int) -> tuple[list[Any], bool]:
-    """The first ``limit`` items, and whether there were more (read one past, no further)."""
-    taken = list(itertools.islice(items, limit + 1))
-    return taken[:limit], len(taken) > limit
 
 
 def _term_json(term: Any) -> dict[str, Any]:
@@ -255,6 +253,7 @@ def execute(store: Any, job: dict[str, Any], *, isolated: bool = False) -> Answe
             return _unreadable(job["query"], message, isolated)
         return text_answer(status, message)
     limit: int = job["max_results"]
+    max_bytes: int = job.get("max_bytes", DEFAULT_MAX_ANSWER_BYTES)
     options: dict[str, Any] = {}
     if job.get("base_iri"):
         options["base_iri"] = job["base_iri"]
@@ -283,26 +282,112 @@ def execute(store: Any, job: dict[str, Any], *, isolated: bool = False) -> Answe
                 return Answer(200, media, f"_askResult\n{str(bool(answer)).lower()}\n".encode())
             return Answer(200, media, answer.serialize(format=fmt) or b"")
         variables = [v.value for v in answer.variables]
-        solutions, truncated = _first(answer, limit)
-        # a solution iterates its values in variable order: one pass, no lookups by name
-        rows = [{v: _term_json(t) for v, t in zip(variables, sol, strict=True) if t is not None}
-                for sol in solutions]
-        doc = {"head": {"vars": variables}, "results": {"bindings": rows}}
-        body = json.dumps(doc, ensure_ascii=False).encode()
-        if key != "json":
-            parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-            body = parsed.serialize(format=fmt) or b""
-        headers = {TRUNCATED_HEADER: str(limit)} if truncated else {}
-        return Answer(200, media, body, headers)
+        rows, cut = _json_rows(answer, variables, limit, max_bytes)
+
+        def solutions(n: int) -> bytes:
+            head = json.dumps({"head": {"vars": variables}}, ensure_ascii=False)[:-1]
+            body = (head + ', "results": {"bindings": [' + ", ".join(rows[:n]) + "]}}").encode()
+            if key != "json":
+                parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                body = parsed.serialize(format=fmt) or b""
+            return body
+
+        return _capped(media, solutions, len(rows), cut, limit, max_bytes, job)
     key = job.get("graph_format")
     if key is None:
         return text_answer(406, job["not_acceptable"]["graph"])
     name, media = GRAPH_FORMATS[key]
-    triples, truncated = _first(answer, limit)
+    triples, cut = _sized_triples(answer, limit, max_bytes)
     prefixes = PREFIXES if key == "ttl" else None
-    body = ox.serialize(triples, format=getattr(ox.RdfFormat, name), prefixes=prefixes) or b""
-    headers = {TRUNCATED_HEADER: str(limit)} if truncated else {}
-    return Answer(200, media, body, headers)
+    rdf_format = getattr(ox.RdfFormat, name)
+
+    def graph(n: int) -> bytes:
+        return ox.serialize(triples[:n], format=rdf_format, prefixes=prefixes) or b""
+
+    return _capped(media, graph, len(triples), cut, limit, max_bytes, job)
+
+
+def _term_size(term: Any) -> int:
+    value = getattr(term, "value", None)
+    return len(value) if isinstance(value, str) else len(str(term))
+
+
+def _json_rows(
+    solutions: Iterable[Any], variables: list[str], limit: int, max_bytes: int
+) -> tuple[list[str], str | None]:
+    """Solutions as JSON objects, at most ``limit`` of them and ``max_bytes`` in all;
+    and what cut them (``"rows"``, ``"bytes"`` or None).  A value is measured before it
+    is copied, so one huge literal costs no more than its own size."""
+    rows: list[str] = []
+    total = 0
+    for sol in solutions:
+        if len(rows) == limit:
+            return rows, "rows"
+        if total + sum(_term_size(t) for t in sol if t is not None) > max_bytes:
+            return rows, "bytes"
+        # a solution iterates its values in variable order: one pass, no lookups by name
+        row = json.dumps(
+            {v: _term_json(t) for v, t in zip(variables, sol, strict=True) if t is not None},
+            ensure_ascii=False,
+        )
+        total += len(row) + 2
+        if total > max_bytes:
+            return rows, "bytes"
+        rows.append(row)
+    return rows, None
+
+
+def _sized_triples(
+    triples: Iterable[Any], limit: int, max_bytes: int
+) -> tuple[list[Any], str | None]:
+    """At most ``limit`` triples and about ``max_bytes`` of N-Triples; what cut them."""
+    taken: list[Any] = []
+    total = 0
+    for triple in triples:
+        if len(taken) == limit:
+            return taken, "rows"
+        total += sum(_term_size(t) for t in triple) + 12
+        if total > max_bytes:
+            return taken, "bytes"
+        taken.append(triple)
+    return taken, None
+
+
+def _capped(
+    media: str,
+    serialize: Any,
+    count: int,
+    cut: str | None,
+    limit: int,
+    max_bytes: int,
+    job: dict[str, Any],
+) -> Answer:
+    """Serialize the first ``count`` items; if the format makes that over ``max_bytes``,
+    fewer; say in headers what was cut.  Long answers go to a spool file."""
+    body = serialize(count)
+    while len(body) > max_bytes and count:
+        count = min(count - 1, int(count * max_bytes / len(body) * 0.95))
+        body = serialize(count)
+        cut = "bytes"
+    headers: dict[str, str] = {}
+    if cut:
+        headers[TRUNCATED_HEADER] = str(limit if cut == "rows" else count)
+    if cut == "bytes":
+        headers[TRUNCATED_BYTES_HEADER] = str(max_bytes)
+    return _spooled(Answer(200, media, body, headers), job.get("spool_dir"))
+
+
+def _spooled(answer: Answer, spool_dir: str | None) -> Answer:
+    """Move a long body to a file in ``spool_dir``, so that neither the pipe nor the
+    server's memory holds it while a slow client reads."""
+    if spool_dir is None or len(answer.body) <= INLINE_BYTES:
+        return answer
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(dir=spool_dir, prefix="answer-", delete=False) as f:
+        f.write(answer.body)
+    answer.path, answer.body = f.name, b""
+    return answer
 
 
 def worker_main(build_dir: Path, memory_limit: int = 0, data: Sequence[DataFile] = ()) -> None:
@@ -479,8 +564,12 @@ class QueryPool:
         self._spares = 0  # slow queries whose worker has already been replaced
         self.replaced = 0
         self.not_isolated: str | None = None  # why workers can reach the network, if they can
+        self.spool_dir: str | None = None  # long answers, from workers to the server
 
     def start(self, ready_timeout: float = 60.0) -> None:
+        import tempfile
+
+        self.spool_dir = tempfile.mkdtemp(prefix="skillgraph-answers-")
         workers = [self._spawn() for _ in range(self.size)]
         try:
             for worker in workers:
@@ -533,6 +622,7 @@ class QueryPool:
             self._idle.put(worker)
 
     def run(self, job: dict[str, Any]) -> Answer:
+        job = {**job, "spool_dir": self.spool_dir}
         started = time.monotonic()
         try:
             worker = self._idle.get(timeout=self.timeout)
@@ -592,6 +682,10 @@ class QueryPool:
             self._all.clear()
         for worker in workers:
             worker.kill()
+        if self.spool_dir:
+            import shutil
+
+            shutil.rmtree(self.spool_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from ..conneg import FORMAT_KEYS, GRAPH, PAGE, RESULTS, lookup, negotiate, offer
 from ..describe import serialize_description, service_triples
 from ..pages import query_context
 from ..protocol import query_form
+from ..spool import SpoolResponse
 from .base import html, site
 
 READ_ONLY = (
@@ -188,6 +189,7 @@ async def endpoint(request: Request) -> Response:
         "results_format": results_key,
         "graph_format": graph_key,
         "max_results": s.config.max_results,
+        "max_bytes": s.config.max_answer_mb * 2**20,
         "max_depth": s.config.max_depth,
         "max_operators": s.config.max_operators,
         "default_graph": [v for k, v in params if k == "default-graph-uri" and v],
@@ -197,6 +199,10 @@ async def endpoint(request: Request) -> Response:
     }
     answer = await anyio.to_thread.run_sync(s.pool.run, job)
     headers = {"Vary": "Accept", **answer.headers}
+    if answer.path is not None:
+        return SpoolResponse(
+            answer.path, answer.status, headers, answer.content_type, s.config.client_timeout
+        )
     return Response(
         answer.body, status_code=answer.status, headers=headers, media_type=answer.content_type
     )
