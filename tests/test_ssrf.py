@@ -225,3 +225,24 @@ def test_isolate_network_reports_instead_of_raising():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "None" or "namespace" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { SeRvIcE <http://x/> {} }",
+        "SELECT * { \\u0053ERVICE <http://x/> {} }",
+        "SELECT * { \\U00000073ervice <http://x/> {} }",
+        "SELECT * { \\u005Cu0053ERVICE <http://x/> {} }",
+        "ASK " + "{" * 300 + "}" * 300,
+        "ASK { FILTER(" + "!" * 6000 + "true) }",
+    ],
+    ids=["mixed-case", "u-escape", "U-escape", "double-escape", "brackets", "long"],
+)
+def test_only_queries_that_provably_need_no_check_skip_the_parse(query):
+    assert not guard.plainly_safe(query)
+
+
+def test_short_plain_queries_skip_the_parse():
+    assert guard.plainly_safe("SELECT ?s { ?s a <http://x/Service2> }") is False  # the letters
+    assert guard.plainly_safe("SELECT ?s { ?s a <http://x/Occupation> } LIMIT 5")

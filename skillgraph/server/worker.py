@@ -27,7 +27,6 @@ import functools
 import json
 import os
 import pickle
-import queue
 import select
 import signal
 import struct
@@ -40,12 +39,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from skillgraph.server.fair import FairPool, TooMany
 from skillgraph.server.guard import MAX_DEPTH, MAX_OPERATORS
 
 _HEADER = struct.Struct("!I")
 # Queries run on a thread with this stack: Oxigraph and rdflib's parser recurse over the
 # query's syntax tree, and 8 MB (the default) overflows at ~2,500 nested groups (guard.py).
 QUERY_STACK_BYTES = 64 * 2**20
+# Oxigraph on that stack holds 10,000 nested or chained constructs of every kind measured
+# (groups, brackets, UNION, BIND, OPTIONAL, +, &&, paths, triples): so any text this short.
+ENGINE_SAFE_CHARS = 10_000
 DEFAULT_GRAPH = "-"  # in a DataFile: load into the default graph
 
 # format key → (pyoxigraph format name, canonical media type)
@@ -203,6 +206,8 @@ def _checked(text: str, max_depth: int, max_operators: int) -> tuple[int, str] |
     """
     from skillgraph.server import guard
 
+    if guard.plainly_safe(text, max_depth=max_depth, max_operators=max_operators):
+        return None
     try:
         guard.inspect(text, max_depth=max_depth, max_operators=max_operators)
     except guard.Refused as exc:
@@ -215,10 +220,11 @@ def _checked(text: str, max_depth: int, max_operators: int) -> tuple[int, str] |
 def _unreadable(text: str, reason: str, isolated: bool) -> Answer:
     """400 for a query the guard could not parse, with the engine's message if it has one.
 
-    The engine parses it on an empty store only in an isolated worker: a query the guard
-    cannot read must not run where it could reach the network.
+    The engine parses it on an empty store only in an isolated worker (a query the guard
+    cannot read must not run where it could reach the network), and only when it is
+    short enough that the engine's parser cannot overflow its stack on it.
     """
-    if isolated:
+    if isolated and len(text) <= ENGINE_SAFE_CHARS:
         import pyoxigraph as ox
 
         try:
@@ -533,12 +539,18 @@ class QueryPool:
     (503 "busy" otherwise), then up to ``timeout`` for the answer (504 otherwise, and the
     worker is killed and replaced).
 
+    Idle workers go to waiting queries by :class:`~skillgraph.server.fair.FairPool`: per
+    client (``client`` in the job) at most ``per_client`` running and ``queue`` waiting
+    (429 beyond), the client that used the least worker time lately first.
+
     A query still running after ``slow_after`` seconds (catalog queries take milliseconds)
-    is moved out of the way: its worker is reniced to :data:`SLOW_NICE` and a fresh worker
+    moves to the slow lane: its worker is reniced to :data:`SLOW_NICE` and a fresh worker
     takes its place in the pool at once, so that one pathological query does not halve
     the capacity left for everyone else (measured under 16 clients: SPARQL p99 1.2 s
     instead of 0.5 s while a cross join ran).  The slow worker is retired when its query
-    ends.  At most ``size`` such spares at a time: beyond that a slow query keeps its place.
+    ends.  The slow lane holds ``slow_lane`` queries (default ``size``); a query that turns
+    slow while it is full is stopped (503, Retry-After), so long queries can never hold
+    the workers short ones need.
     """
 
     def __init__(
@@ -550,6 +562,9 @@ class QueryPool:
         memory_limit: int = 0,
         data: Sequence[DataFile] = (),
         slow_after: float | None = None,
+        slow_lane: int | None = None,
+        per_client: int = 1,
+        queue: int = 4,
     ) -> None:
         self.build_dir = build_dir
         self.data = tuple(data)
@@ -557,7 +572,8 @@ class QueryPool:
         self.timeout = timeout
         self.memory_limit = memory_limit
         self.slow_after = min(1.0, timeout / 4) if slow_after is None else slow_after
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        self.slow_lane = size if slow_lane is None else slow_lane
+        self._idle: FairPool[Worker] = FairPool(per_client, queue)
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -603,7 +619,7 @@ class QueryPool:
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, worker.proc.pid, SLOW_NICE)
         with self._lock:
-            if self._closed or self._spares >= self.size:
+            if self._closed or self._spares >= self.slow_lane:
                 return False
             self._spares += 1
         self._replace_in_background()
@@ -623,21 +639,57 @@ class QueryPool:
 
     def run(self, job: dict[str, Any]) -> Answer:
         job = {**job, "spool_dir": self.spool_dir}
+        client = job.get("client", "")
         started = time.monotonic()
+        retry = {"Retry-After": str(max(1, round(self.timeout)))}
         try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
+            worker = self._idle.take(client, self.timeout)
+        except TooMany:
             return text_answer(
-                503,
-                f"All {self.size} query workers are busy; try again later.",
-                {"Retry-After": str(max(1, round(self.timeout)))},
+                429,
+                f"429 Too Many Requests: you have {self._idle.per_client} queries running "
+                f"and {self._idle.queue} waiting (serve --client-queries, --client-queue); "
+                "wait for their answers.",
+                retry,
+            )
+        if worker is None:
+            return text_answer(
+                503, f"All {self.size} query workers are busy; try again later.", retry
             )
         ran = time.monotonic()
+        released = False
+
+        def release() -> None:  # the client's place in the fast lane is free again
+            nonlocal released
+            if not released:
+                released = True
+                self._idle.done(client)
+
+        try:
+            return self._ask(worker, job, started, ran, retry, release)
+        finally:
+            self._idle.charge(client, time.monotonic() - ran)
+            release()
+
+    def _ask(
+        self, worker: Worker, job: dict[str, Any], started: float, ran: float,
+        retry: dict[str, str], release: Any,
+    ) -> Answer:  # fmt: skip
         slow = replaced = False
         try:
             answer = worker.ask(job, min(self.slow_after, self.timeout))
             if answer is None and self.slow_after < self.timeout:
                 slow, replaced = True, self._demote(worker)
+                if not replaced:  # the slow lane is full: stop it, free the worker
+                    self._end_slow(worker, retire=True, replaced=False)
+                    return text_answer(
+                        503,
+                        f"Query stopped after {self.slow_after:g} s: the {self.slow_lane} "
+                        "places for long queries are taken (serve --slow-lane); try again "
+                        "later, or narrow it down (anchor it at a node, add LIMIT).",
+                        retry,
+                    )
+                release()  # in the slow lane now: the client may send its next query
                 answer = worker.wait(self.timeout - (time.monotonic() - ran))
         except WorkerError as exc:
             code = worker.proc.returncode
@@ -680,7 +732,7 @@ class QueryPool:
         with self._lock:
             workers = list(self._all)
             self._all.clear()
-        for worker in workers:
+        for worker in [*workers, *self._idle.drain()]:
             worker.kill()
         if self.spool_dir:
             import shutil

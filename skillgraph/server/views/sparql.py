@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
+import anyio
 import anyio.to_thread
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -116,7 +117,15 @@ async def endpoint(request: Request) -> Response:
                 415,
                 f"415 Unsupported Media Type: charset={charset}; send the query in UTF-8",
             )
-        body = await request.body()
+        try:
+            with anyio.fail_after(s.config.client_timeout):
+                body = await request.body()
+        except TimeoutError:
+            return _error(
+                408,
+                f"408 Request Timeout: the body did not arrive within "
+                f"{s.config.client_timeout:g} s (serve --client-timeout)",
+            )
         if ctype == "application/x-www-form-urlencoded":
             try:
                 params += _form(body)
@@ -195,6 +204,7 @@ async def endpoint(request: Request) -> Response:
         "default_graph": [v for k, v in params if k == "default-graph-uri" and v],
         "named_graphs": [v for k, v in params if k == "named-graph-uri" and v],
         "base_iri": _base_iri(request),
+        "client": request.client.host if request.client else "",
         "not_acceptable": not_acceptable,
     }
     answer = await anyio.to_thread.run_sync(s.pool.run, job)
