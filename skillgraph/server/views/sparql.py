@@ -157,7 +157,7 @@ async def endpoint(request: Request) -> Response:
         return _error(403, READ_ONLY)
     queries = [v for k, v in params if k == "query"] + ([direct] if direct is not None else [])
     if not queries:
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             return service_description(request)
         return _error(
             400, "400 Bad Request: no query (send query=, or an application/sparql-query body)"
