@@ -22,6 +22,7 @@ Run as ``python -m skillgraph.server.worker BUILD_DIR MEMORY_LIMIT [FILE GRAPH].
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import json
@@ -86,6 +87,7 @@ class Answer:
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
     path: str | None = None
+    checked: bool = False  # the query passed the guard (the pool remembers it)
 
 
 def text_answer(status: int, message: str, headers: dict[str, str] | None = None) -> Answer:
@@ -244,11 +246,18 @@ def _unreadable(text: str, reason: str, isolated: bool) -> Answer:
 
 
 def execute(store: Any, job: dict[str, Any], *, isolated: bool = False) -> Answer:
+    """:func:`_execute`, its answer marked when the query passed the guard."""
+    answer = _execute(store, job, isolated=isolated)
+    answer.checked = answer.status < 400 or answer.status in (406, 504)
+    return answer
+
+
+def _execute(store: Any, job: dict[str, Any], *, isolated: bool = False) -> Answer:
     """Check one query job (:mod:`~skillgraph.server.guard`), then run it on ``store``:
     negotiate by query form, cap rows, serialize."""
     import pyoxigraph as ox
 
-    verdict = _checked(
+    verdict = None if job.get("checked") else _checked(
         job["query"],
         job.get("max_depth", MAX_DEPTH),
         job.get("max_operators", MAX_OPERATORS),
@@ -529,6 +538,8 @@ class _Exact:
         return b"".join(chunks)
 
 
+PASSED_ENTRIES = 4096
+PASSED_MAX_CHARS = 64 * 1024
 SLOW_NICE = 10  # the niceness a worker gets once its query counts as slow
 
 
@@ -581,6 +592,9 @@ class QueryPool:
         self.replaced = 0
         self.not_isolated: str | None = None  # why workers can reach the network, if they can
         self.spool_dir: str | None = None  # long answers, from workers to the server
+        # query texts (with the limits) that passed the guard: not parsed again by any
+        # worker, this one's replacements included
+        self._passed: collections.OrderedDict[tuple[Any, ...], None] = collections.OrderedDict()
 
     def start(self, ready_timeout: float = 60.0) -> None:
         import tempfile
@@ -638,7 +652,12 @@ class QueryPool:
             self._idle.put(worker)
 
     def run(self, job: dict[str, Any]) -> Answer:
-        job = {**job, "spool_dir": self.spool_dir}
+        key = (job["query"], job.get("max_depth"), job.get("max_operators"))
+        with self._lock:
+            checked = key in self._passed
+            if checked:
+                self._passed.move_to_end(key)
+        job = {**job, "spool_dir": self.spool_dir, "checked": checked}
         client = job.get("client", "")
         started = time.monotonic()
         retry = {"Retry-After": str(max(1, round(self.timeout)))}
@@ -666,7 +685,13 @@ class QueryPool:
                 self._idle.done(client)
 
         try:
-            return self._ask(worker, job, started, ran, retry, release)
+            answer = self._ask(worker, job, started, ran, retry, release)
+            if answer.checked and not checked and len(job["query"]) <= PASSED_MAX_CHARS:
+                with self._lock:
+                    self._passed[key] = None
+                    while len(self._passed) > PASSED_ENTRIES:
+                        self._passed.popitem(last=False)
+            return answer
         finally:
             self._idle.charge(client, time.monotonic() - ran)
             release()
