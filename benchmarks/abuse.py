@@ -5,9 +5,9 @@
 Three measurements against a real `skillgraph serve` on 127.0.0.1, each bounded in
 requests and seconds:
 
-- **fairness**: one client (127.0.0.2) sends a cheap ASK, one at a time, while 20 others
-  (127.0.0.10…29, one address each) send three-way cross-join COUNTs; p50/p99 and the
-  statuses of the cheap queries;
+- **fairness**: 20 clients (127.0.0.10…29, one address each) send three-way cross-join
+  COUNTs; after 10 s of that, one more (127.0.0.2) sends a cheap ASK every 0.2 s, one at
+  a time, for ``seconds``: p50/p99 and the statuses of the cheap queries;
 - **memory**: 5 clients ask for large answers and never read them; the peak RSS of the
   server's process tree (server and workers, from /proc) over baseline;
 - **crashes**: 4 clients send 20,000 nested groups behind a ``\\#`` (the spelling that
@@ -117,8 +117,9 @@ def tree_rss_mb(pid: int) -> float:
     return round(total / 1024, 1)
 
 
-def fairness(url: str, seconds: float) -> dict[str, Any]:
-    stop = time.monotonic() + seconds
+def fairness(url: str, seconds: float, warmup: float = 10.0) -> dict[str, Any]:
+    """The attack starts; after ``warmup`` s the cheap client starts measuring."""
+    stop = time.monotonic() + warmup + seconds
     cheap: list[tuple[int, float]] = []
     heavy: dict[int, int] = {}
     lock = threading.Lock()
@@ -133,7 +134,7 @@ def fairness(url: str, seconds: float) -> dict[str, Any]:
                 heavy[status] = heavy.get(status, 0) + 1
 
     def victim() -> None:
-        time.sleep(1)
+        time.sleep(warmup)
         while time.monotonic() < stop:
             t0 = time.monotonic()
             try:
@@ -155,6 +156,7 @@ def fairness(url: str, seconds: float) -> dict[str, Any]:
         statuses[str(status)] = statuses.get(str(status), 0) + 1
     return {
         "seconds": seconds,
+        "warmup_seconds": warmup,
         "attackers": 20,
         "cheap_requests": len(cheap),
         "cheap_statuses": statuses,

@@ -344,7 +344,8 @@ def markdown(directory: Path = RESULTS) -> str:
     if abuse:
         parts += ["### Abuse: `skillgraph serve` attacked on loopback (benchmarks/abuse.py)",
                   "", "Before = main's code before the security work, after = now; same "
-                  "machine, 15 s per attack.", "", abuse_table(abuse), ""]
+                  "machine; the cheap client starts 10 s into the attack and measures "
+                  "for 15 s.", "", abuse_table(abuse), ""]
     return "\n".join(parts) if parts else f"(no results in {directory})"
 
 

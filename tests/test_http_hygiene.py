@@ -199,3 +199,17 @@ def test_a_connection_that_never_finishes_its_headers_is_closed(built, tmp_path)
         assert time.monotonic() - started < 8
         idle.close()
         slow.close()
+
+
+def test_the_last_idle_worker_is_kept_for_clients_whose_queries_were_short():
+    pool: FairPool[str] = FairPool(per_client=1, queue=4, reserve=1)
+    pool.charge("heavy", 5.0, long=True)
+    pool.charge("busy", 50.0)  # many short queries: not heavy
+    pool.put("w1")
+    assert pool.take("busy", 0.3) == "w1"
+    pool.put("w1")
+    assert pool.take("heavy", 0.3) is None  # only the reserved worker is idle
+    assert pool.take("light", 0.3) == "w1"
+    pool.put("w1")
+    pool.put("w2")
+    assert pool.take("heavy", 0.3) in ("w1", "w2")  # two idle: one may go to heavy

@@ -27,7 +27,7 @@ from .guard import MAX_DEPTH, MAX_OPERATORS
 from .hygiene import PublicURLMiddleware, SecurityHeadersMiddleware, timed_protocol
 from .pages import Pages
 from .views import dumps, index, resource, sparql
-from .worker import TRUNCATED_HEADER, DataFile, QueryPool
+from .worker import TRUNCATED_BYTES_HEADER, TRUNCATED_HEADER, DataFile, QueryPool
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_RESULTS = 10_000
@@ -127,7 +127,8 @@ class CORSMiddleware:
                 headers.append(
                     (
                         b"access-control-expose-headers",
-                        f"{TRUNCATED_HEADER}, Link, Content-Location".encode(),
+                        f"{TRUNCATED_HEADER}, {TRUNCATED_BYTES_HEADER}, Retry-After, Link, "
+                        "Content-Location".encode(),
                     )
                 )
                 message = {**message, "headers": headers}

@@ -8,7 +8,11 @@ kept every worker busy: everyone else waited for the timeout and got 503.  Here:
 - an idle worker goes to the waiting query that arrived first, where a query counts as
   arriving as many seconds late as its client has lately used workers (decaying with a
   half-life of :data:`HALF_LIFE`): a client sending cheap queries goes before one whose
-  queries ran long, and no query waits behind later ones for longer than that.
+  queries ran long, and no query waits behind later ones for longer than that;
+- the last ``reserve`` idle workers go only to clients whose queries have been short (no
+  more than :data:`HEAVY_SECONDS` lately in queries that ran long): clients sending cross joins
+  share what is left, so a cheap query finds a worker at once, not after a replacement
+  worker has loaded (seconds on a busy machine).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 HALF_LIFE = 60.0  # seconds for a client's past worker time to count half
+HEAVY_SECONDS = 0.5  # recent seconds in long queries past which a client is "heavy"
 
 T = TypeVar("T")
 
@@ -35,34 +40,42 @@ class _Waiter:
     due: float  # arrival time + the client's recent worker time
     seq: int
     client: str = field(compare=False)
+    heavy: bool = field(compare=False, default=False)
 
 
 class FairPool(Generic[T]):
     """Idle items (workers) handed out by client usage, with per-client limits."""
 
-    def __init__(self, per_client: int, queue: int) -> None:
+    def __init__(self, per_client: int, queue: int, reserve: int = 0) -> None:
         self.per_client = per_client
         self.queue = queue
+        self.reserve = reserve
         self._idle: list[T] = []
         self._cond = threading.Condition()
         self._waiting: list[_Waiter] = []
         self._running: dict[str, int] = defaultdict(int)
         self._usage: dict[str, tuple[float, float]] = {}  # client → (seconds, as of when)
+        self._long: dict[str, tuple[float, float]] = {}  # the same, of long queries only
         self._seq = itertools.count()
 
-    def usage(self, client: str, now: float | None = None) -> float:
-        seconds, when = self._usage.get(client, (0.0, 0.0))
+    def usage(self, client: str, now: float | None = None, *, long: bool = False) -> float:
+        seconds, when = (self._long if long else self._usage).get(client, (0.0, 0.0))
         now = time.monotonic() if now is None else now
         return seconds * math.pow(0.5, (now - when) / HALF_LIFE)
 
-    def charge(self, client: str, seconds: float) -> None:
-        """Count ``seconds`` of worker time against ``client``."""
+    def charge(self, client: str, seconds: float, *, long: bool = False) -> None:
+        """Count ``seconds`` of worker time against ``client`` (``long``: the query ran
+        long, which makes the client heavy for a while too)."""
         with self._cond:
             now = time.monotonic()
-            self._usage[client] = (self.usage(client, now) + seconds, now)
-            if len(self._usage) > 10_000:  # forget the clients that count least
-                for key in sorted(self._usage, key=lambda k: self.usage(k, now))[:5_000]:
-                    del self._usage[key]
+            for table, counts in ((self._usage, True), (self._long, long)):
+                if not counts:
+                    continue
+                table[client] = (self.usage(client, now, long=table is self._long) + seconds,
+                                 now)  # fmt: skip
+                if len(table) > 10_000:  # forget the clients that count least
+                    for key in sorted(table, key=lambda k: table[k][1])[:5_000]:
+                        del table[key]
 
     def put(self, item: T) -> None:
         with self._cond:
@@ -76,7 +89,8 @@ class FairPool(Generic[T]):
             if sum(1 for w in self._waiting if w.client == client) >= self.queue:
                 raise TooMany(client)
             now = time.monotonic()
-            me = _Waiter(now + self.usage(client, now), next(self._seq), client)
+            heavy = self.usage(client, now, long=True) > HEAVY_SECONDS
+            me = _Waiter(now + self.usage(client, now), next(self._seq), client, heavy)
             self._waiting.append(me)
             deadline = time.monotonic() + timeout
             try:
@@ -93,7 +107,12 @@ class FairPool(Generic[T]):
                 self._cond.notify_all()
 
     def _first_eligible(self) -> _Waiter | None:
-        eligible = [w for w in self._waiting if self._running[w.client] < self.per_client]
+        spare = len(self._idle) > self.reserve
+        eligible = [
+            w
+            for w in self._waiting
+            if self._running[w.client] < self.per_client and (spare or not w.heavy)
+        ]
         return min(eligible) if eligible else None
 
     def done(self, client: str) -> None:

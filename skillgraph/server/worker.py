@@ -584,7 +584,8 @@ class QueryPool:
         self.memory_limit = memory_limit
         self.slow_after = min(1.0, timeout / 4) if slow_after is None else slow_after
         self.slow_lane = size if slow_lane is None else slow_lane
-        self._idle: FairPool[Worker] = FairPool(per_client, queue)
+        # one worker kept for clients whose queries have been short (with 2 or more)
+        self._idle: FairPool[Worker] = FairPool(per_client, queue, reserve=min(1, size - 1))
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -693,7 +694,8 @@ class QueryPool:
                         self._passed.popitem(last=False)
             return answer
         finally:
-            self._idle.charge(client, time.monotonic() - ran)
+            spent = time.monotonic() - ran
+            self._idle.charge(client, spent, long=spent >= self.slow_after)
             release()
 
     def _ask(
