@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 HALF_LIFE = 60.0  # seconds for a client's past worker time to count half
-HEAVY_SECONDS = 0.5  # recent seconds in long queries past which a client is "heavy"
+HEAVY_SECONDS = 3.0  # recent seconds in long queries past which a client is "heavy"
 
 T = TypeVar("T")
 
