@@ -147,7 +147,9 @@ def measure(build_dir: Path, work: Path, *, levels: list[int], seconds: float,
     preflight: dict[str, dict[str, Any]] = {}
 
     say("  skillgraph serve")
-    server = engines.start_serve(build_dir, work / "serve.log")
+    # all clients come from 127.0.0.1: lift the per-client limits, this measures throughput
+    server = engines.start_serve(build_dir, work / "serve.log",
+                                 extra=["--client-queries", "64", "--client-queue", "256"])
     try:
         preflight["skillgraph"] = asyncio.run(_preflight(server.endpoint, mix))
         ok = [(n, t) for n, t in mix if preflight["skillgraph"][n]["status"] == 200]

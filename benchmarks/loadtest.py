@@ -484,8 +484,11 @@ def run(
     started = time.perf_counter()
     deadline = started + max_seconds
 
-    def client() -> None:
-        conn = http.client.HTTPConnection(host, port, timeout=60)
+    def client(number: int) -> None:
+        # each client from its own loopback address, as distinct clients are to the
+        # server's per-client limits (127.0.0.0/8 is all loopback)
+        source = (f"127.0.0.{2 + number}", 0) if host == "127.0.0.1" else None
+        conn = http.client.HTTPConnection(host, port, timeout=60, source_address=source)
         while time.perf_counter() < deadline:
             with lock:
                 i = next(next_index, None)
@@ -499,7 +502,7 @@ def run(
                 with lock:
                     broken.append(f"{check.method} {check.path[:80]}: {type(exc).__name__}: {exc}")
                 conn.close()
-                conn = http.client.HTTPConnection(host, port, timeout=60)
+                conn = http.client.HTTPConnection(host, port, timeout=60, source_address=source)
                 continue
             seconds = time.perf_counter() - t0
             wrong = check.verify(status, headers, body)
@@ -534,7 +537,9 @@ def run(
             conn.close()
             time.sleep(heavy_gap)
 
-    threads = [threading.Thread(target=client, name=f"client-{i}") for i in range(concurrency)]
+    threads = [
+        threading.Thread(target=client, args=(i,), name=f"client-{i}") for i in range(concurrency)
+    ]
     if heavy:
         threads.append(threading.Thread(target=heavy_client, name="heavy"))
     for t in threads:

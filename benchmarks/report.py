@@ -337,6 +337,36 @@ def write_readmes(directory: Path = RESULTS) -> list[Path]:
     return written
 
 
+def abuse_table(doc: dict[str, Any]) -> str:
+    """Before/after figures of benchmarks/abuse.py."""
+    labels = [k for k in ("before", "after") if k in doc]
+    lines = ["| measure | " + " | ".join(labels) + " |", "|---|" + "---|" * len(labels)]
+
+    def row(name: str, get: Any) -> None:
+        lines.append(f"| {name} | " + " | ".join(str(get(doc[k])) for k in labels) + " |")
+
+    row("cheap ASK p50 / p99 ms, 20 clients sending cross joins",
+        lambda d: f"{_ms(d['fairness']['cheap_p50_ms'])} / {_ms(d['fairness']['cheap_p99_ms'])}")
+    row("cheap ASK answers by status", lambda d: _statuses(d["fairness"]["cheap_statuses"]))
+    row("cross joins by status", lambda d: _statuses(d["fairness"]["heavy_statuses"]))
+    row("5 unread 10,000-row answers: RSS growth of the server process (MB)",
+        lambda d: f"{d['unread_answers']['server_growth_mb']:.0f}")
+    row("… of the server and its workers (MB)",
+        lambda d: f"{d['unread_answers']['growth_mb']:.0f}")
+    row("worker crashes, 4 clients × 20,000 nested groups",
+        lambda d: d["deep_nesting"]["worker_crashes"])
+    row("nested-group answers by status", lambda d: _statuses(d["deep_nesting"]["statuses"]))
+    row("server answers afterwards", lambda d: "yes" if d["deep_nesting"]["healthy_after"]
+        else "no")
+    row("load average (start, end)", lambda d: ", ".join(f"{v[0]:.1f}" for v in
+                                                          d["load_average"]))
+    return "\n".join(lines)
+
+
+def _statuses(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n}× {s}" for s, n in sorted(counts.items()))
+
+
 def markdown(directory: Path = RESULTS) -> str:
     parts = []
     build = _load(directory, "build")
@@ -360,6 +390,12 @@ def markdown(directory: Path = RESULTS) -> str:
     if search:
         parts += ["### Search (`build/search.sqlite`): N standards", "", search_table(search),
                   ""]
+    abuse = _load(directory, "abuse")
+    if abuse:
+        parts += ["### Abuse: `skillgraph serve` attacked on loopback (benchmarks/abuse.py)",
+                  "", "Before = main's code before the security work, after = now; same "
+                  "machine; the cheap client starts 10 s into the attack and measures "
+                  "for 15 s.", "", abuse_table(abuse), ""]
     return "\n".join(parts) if parts else f"(no results in {directory})"
 
 

@@ -341,6 +341,57 @@ def search(text: tuple[str, ...], occupation: str | None, trade: str | None, lev
     help="KB a request body (or query string) may have; more is refused (413 / 414).",
 )
 @click.option(
+    "--max-answer", "max_answer_mb", type=click.IntRange(min=1), default=32, show_default=True,
+    help="MB one answer may have; longer ones are cut to whole rows (X-Results-Truncated and "
+    "X-Results-Truncated-Bytes headers).",
+)
+@click.option(
+    "--client-queries", type=click.IntRange(min=1), default=1, show_default=True,
+    help="Queries one client (address) may have running at once.",
+)
+@click.option(
+    "--client-queue", type=click.IntRange(min=1), default=4, show_default=True,
+    help="Queries one client may have waiting for a worker; more get 429 with Retry-After.",
+)
+@click.option(
+    "--slow-lane", type=click.IntRange(min=0), default=None,
+    help="Queries past 1 s (or a quarter of --timeout) that may run on, beside the workers; "
+    "a query turning slow when all are taken is stopped (503). [default: --workers]",
+)
+@click.option(
+    "--client-timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
+    help="Seconds a client has to send its request headers, to send its body (408), and "
+    "to accept each 64 KB of an answer (else the connection is closed).",
+)
+@click.option(
+    "--keep-alive", type=click.FloatRange(min=1), default=5.0, show_default=True,
+    help="Seconds an idle keep-alive connection stays open.",
+)
+@click.option(
+    "--max-connections", type=click.IntRange(min=1), default=512, show_default=True,
+    help="Open connections at once; more are answered 503.",
+)
+@click.option(
+    "--public-url", default=None, metavar="ORIGIN",
+    help="https://host[:port]/ the public reaches the server at, for absolute URLs (VoID, "
+    "service description). [default: the address bound; never the Host header]",
+)
+@click.option(
+    "--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDRESS[/BITS]",
+    help="A reverse proxy whose X-Forwarded-For/-Proto are believed (client address for "
+    "the per-client limits). Repeatable; none by default.",
+)
+@click.option(
+    "--max-depth", type=click.IntRange(min=1, max=1000), default=256, show_default=True,
+    help="Nesting (groups, sub-selects, brackets) a query may have, counted on the parsed "
+    "query; deeper is refused (400).",
+)
+@click.option(
+    "--max-operators", type=click.IntRange(min=1, max=10_000), default=5000, show_default=True,
+    help="Operators (patterns, UNION/BIND/FILTER, chain links) per parsed query; more is "
+    "refused (400). The engine's stack holds 10,000.",
+)
+@click.option(
     "--data", "data_specs", multiple=True, metavar="FILE[=GRAPH_IRI]",
     help="Also load an RDF file (.nt, .ttl, .nq, .trig, …) for the endpoint only, into the "
     "named graph GRAPH_IRI or, without it, the default graph. Repeatable.",
@@ -348,7 +399,11 @@ def search(text: tuple[str, ...], occupation: str | None, trade: str | None, lev
 @click.option("--base", default=None, help="Base of data IRIs [default: the one the build used].")
 def serve(
     host: str, port: int, build_dir: Path, timeout: float, max_results: int, workers: int,
-    memory_limit: int, max_body_kb: int, data_specs: tuple[str, ...], base: str | None,
+    memory_limit: int, max_body_kb: int, max_answer_mb: int, client_queries: int,
+    client_queue: int, slow_lane: int | None, client_timeout: float, keep_alive: float,
+    max_connections: int, public_url: str | None, trusted_proxies: tuple[str, ...],
+    max_depth: int, max_operators: int,
+    data_specs: tuple[str, ...], base: str | None,
 ) -> None:
     """Serve the build: SPARQL endpoint (/sparql), linked-data pages (/id/…), dumps, VoID."""
     import re
@@ -361,6 +416,17 @@ def serve(
 
     if base is not None and not base.endswith(("/", "#")):
         raise click.BadParameter("must end with '/' or '#'", param_hint="--base")
+    from .server.hygiene import Networks, parse_public_url
+
+    if public_url is not None:
+        try:
+            parse_public_url(public_url)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--public-url") from None
+    try:
+        Networks(trusted_proxies)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--trusted-proxy") from None
     if not (build_dir / "graph.nt").is_file():
         _fail(f"{build_dir / 'graph.nt'} not found: run `skillgraph build` or pass --build DIR")
     data = []
@@ -384,7 +450,11 @@ def serve(
             raise click.BadParameter(f"{spec}: {exc}", param_hint="--data") from None
         data.append(DataFile(path.resolve(), graph))
     config = ServerConfig(
-        build_dir, base, timeout, max_results, workers, memory_limit, tuple(data), max_body_kb
+        build_dir, base, timeout, max_results, workers, memory_limit, tuple(data), max_body_kb,
+        max_answer_mb=max_answer_mb, max_depth=max_depth, max_operators=max_operators,
+        client_queries=client_queries, client_queue=client_queue, slow_lane=slow_lane,
+        client_timeout=client_timeout, keep_alive=keep_alive, max_connections=max_connections,
+        public_url=public_url, trusted_proxies=trusted_proxies,
     )
     try:
         run_server(config, host=host, port=port, announce=lambda url: click.echo(url))

@@ -484,3 +484,67 @@ def test_a_query_over_the_memory_limit_fails_and_the_worker_is_replaced(built):
         assert time.monotonic() - started < 20
         r = client.get("/sparql", params={"query": ASK})  # waits for the replacement
         assert r.status_code == 200 and r.json()["boolean"] is True
+
+
+# --- byte cap and spooled answers ----------------------------------------------------------
+BIG_ROWS = (
+    "SELECT ?a ?b ?c WHERE { ?a ?p ?b . ?c ?q ?d } LIMIT 9000"  # ~1.5 MB of JSON
+)
+# one literal of 10^7 characters, from a 200-byte query
+HUGE_LITERAL = (
+    'SELECT ?out WHERE { BIND("xxxxxxxxxx" AS ?a) '
+    + " ".join(
+        f"BIND(CONCAT({', '.join([f'?{x}'] * 10)}) AS ?{y})"
+        for x, y in zip("abcdef", "bcdefg", strict=True)
+    )
+    + " BIND(?g AS ?out) }"
+)
+
+
+@pytest.fixture(scope="module")
+def byte_capped_client(built):
+    """An app whose answers are capped at 1 MB."""
+    from starlette.testclient import TestClient
+
+    from skillgraph.server.app import ServerConfig, create_app
+
+    app = create_app(ServerConfig(built.out, max_answer_mb=1, workers=1, timeout=30))
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.mark.parametrize("key", ["json", "xml", "csv", "tsv"])
+def test_byte_cap_cuts_whole_rows_and_says_so(byte_capped_client, key):
+    r = byte_capped_client.get("/sparql", params={"query": BIG_ROWS, "format": key})
+    assert r.status_code == 200
+    assert len(r.content) <= 2**20
+    assert r.headers["x-results-truncated-bytes"] == str(2**20)
+    kept = int(r.headers["x-results-truncated"])
+    assert 1000 < kept < 9000
+    if key == "csv":
+        assert len(r.text.strip().splitlines()) == 1 + kept
+    else:
+        fmt = getattr(ox.QueryResultsFormat, {"json": "JSON", "xml": "XML", "tsv": "TSV"}[key])
+        assert len(list(ox.parse_query_results(r.content, fmt))) == kept
+
+
+def test_byte_cap_applies_to_graphs_and_to_one_huge_value(byte_capped_client):
+    q = "CONSTRUCT { ?a ?p ?b . ?c ?p ?b } WHERE { ?a ?p ?b . ?c ?q ?d } LIMIT 9000"
+    r = byte_capped_client.get("/sparql", params={"query": q, "format": "nt"})
+    assert r.status_code == 200 and len(r.content) <= 2**20
+    assert r.headers["x-results-truncated-bytes"] == str(2**20)
+    r = byte_capped_client.get("/sparql", params={"query": HUGE_LITERAL})
+    assert r.status_code == 200 and len(r.content) < 1000
+    assert r.json()["results"]["bindings"] == []
+    assert r.headers["x-results-truncated"] == "0"
+
+
+def test_long_answers_are_streamed_from_a_spool_file_that_is_then_removed(server_client):
+    import os
+
+    pool = server_client.app.state.site.pool
+    r = server_client.get("/sparql", params={"query": BIG_ROWS, "format": "csv"})
+    assert r.status_code == 200 and len(r.content) > 256 * 1024
+    assert int(r.headers["content-length"]) == len(r.content)
+    assert "x-results-truncated" not in r.headers
+    assert os.listdir(pool.spool_dir) == []

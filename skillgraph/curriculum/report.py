@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from .coverage import Coverage, FunctionRow, ScopeTotals
+from .table import neutralise
 
 __all__ = ["FORMATS", "csv_files", "render", "tables"]
 
@@ -142,9 +143,22 @@ def csv_files(cov: Coverage) -> dict[str, bytes]:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(head)
-        w.writerows([["" if v is None else fmt(v, 3) for v in row] for row in rows])
+        w.writerows([[_csv_cell(v) for v in row] for row in rows])
         out[f"{name}.csv"] = ("\ufeff" + buf.getvalue()).encode("utf-8")
     return out
+
+
+def _csv_cell(value: Any) -> str:
+    """A value for CSV; text from the designer's sheet cannot become a formula."""
+    if value is None:
+        return ""
+    return neutralise(value) if isinstance(value, str) else fmt(value, 3)
+
+
+def _md(text: str) -> str:
+    """Text for a Markdown table cell: HTML escaped (Markdown passes HTML through), and
+    ``|`` escaped so that it cannot split the cell."""
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
 
 
 def render(cov: Coverage, fmt_name: str) -> bytes:
@@ -186,10 +200,10 @@ def _headline(cov: Coverage) -> list[str]:
 
 
 def _markdown(cov: Coverage) -> str:
-    out = [f"# Curriculum coverage: {cov.curriculum.label} → {cov.target.label}", "",
-           f"- curriculum: `{cov.curriculum.iri}` ({cov.curriculum.source})",
+    out = [f"# Curriculum coverage: {_md(cov.curriculum.label)} → {_md(cov.target.label)}",
+           "", f"- curriculum: `{cov.curriculum.iri}` ({_md(cov.curriculum.source)})",
            f"- target: `{cov.target.iri}`", ""]  # fmt: skip
-    out += [f"{line}  " for line in _headline(cov)] + [""]
+    out += [f"{_md(line)}  " for line in _headline(cov)] + [""]
     titles = {
         "summary": "Summary", "functions": "Per function",
         "gaps": "Gaps (uncovered; own level first, then costliest first)",
@@ -207,7 +221,7 @@ def _markdown(cov: Coverage) -> str:
         out.append("| " + " | ".join(head[i] for i in cols) + " |")
         out.append("|" + "---|" * len(cols))
         for row in rows:
-            cells = [fmt(row[i], 2).replace("|", "\\|") for i in cols]
+            cells = [_md(fmt(row[i], 2)) for i in cols]
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
     return "\n".join(out)

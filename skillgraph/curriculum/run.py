@@ -23,6 +23,7 @@ from .rdf import add_to_store, to_trig, to_turtle_bytes
 from .refs import resolve_level
 from .report import csv_files, render
 from .suggest import suggest
+from .table import neutralise
 
 __all__ = ["CurriculumRun", "run_curriculum", "write_outputs"]
 
@@ -87,8 +88,8 @@ def run_curriculum(
             also = taught.get(s.iri)
             note = f"suggested: {s.text}" + (f" (already taught by {', '.join(also)})"
                                              if also else "")  # fmt: skip
-            w.writerow([s.course_id, s.course_title, s.hours, s.requirement, "", note,
-                        f"{s.score:.3f}"])  # fmt: skip
+            w.writerow([neutralise(s.course_id), neutralise(s.course_title), s.hours,
+                        s.requirement, "", neutralise(note), f"{s.score:.3f}"])  # fmt: skip
         _emit(run, out, ("\ufeff" + buf.getvalue()).encode("utf-8"))
         run.summary = (f"{len(rows)} suggestions for {len(unmapped)} course(s) without a "
                        f"mapping, against {level.label}")  # fmt: skip

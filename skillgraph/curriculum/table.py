@@ -2,6 +2,12 @@
 
 Row numbers are the ones a designer sees in Excel or LibreOffice (header = row 1), and
 columns are named by header and letter, so every error can point at one cell.
+
+Input is bounded (:class:`Limits`, listed in the README's "Security" section): the file's
+size, its rows, each cell's length, and for an .xlsx (a zip) its uncompressed size and
+compression ratio, checked from the zip directory before anything is parsed.  Without
+them a 50 MB CSV ended in a MemoryError and an .xlsx expanding to 1 GB ran for minutes
+at 4 GB.  Each limit, when passed, is an error naming the file and the limit.
 """
 
 from __future__ import annotations
@@ -13,10 +19,37 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-__all__ = ["CurriculumError", "Issue", "Table", "column_letter", "read_table"]
+__all__ = ["LIMITS", "CurriculumError", "Issue", "Limits", "Table", "column_letter",
+           "neutralise", "read_table"]
 
 REQUIRED = ("course_id", "course_title", "hours", "requirement")
 OPTIONAL = ("treatment", "notes", "description")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a curriculum file may hold (a course plan has tens to hundreds of rows)."""
+
+    max_file_bytes: int = 5 * 2**20
+    max_rows: int = 5_000
+    max_cell_chars: int = 5_000
+    max_unzipped_bytes: int = 50 * 2**20  # an .xlsx, all parts uncompressed
+    max_zip_ratio: int = 100  # uncompressed / compressed, per part and in all
+
+
+LIMITS = Limits()
+# Cells a spreadsheet would read as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A cell for a CSV file meant to be opened in a spreadsheet: one that would start a
+    formula gets a leading apostrophe, so it is shown as text.
+
+    >>> neutralise("=1+2"), neutralise("@SUM(A1)"), neutralise("Carbon 101")
+    ("'=1+2", "'@SUM(A1)", 'Carbon 101')
+    """
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 @dataclass(frozen=True)
@@ -71,19 +104,27 @@ def _canonical(header: str) -> str:
     return "_".join(text.replace("-", " ").split())
 
 
-def read_table(path: Path) -> Table:
+def _too_big(path: Path, row: int, what: str) -> CurriculumError:
+    return CurriculumError([Issue(str(path), row, "", "", what)])
+
+
+def read_table(path: Path, limits: Limits = LIMITS) -> Table:
     """Rows of a curriculum spreadsheet; :class:`CurriculumError` for an unreadable file.
 
-    Checks here are about the file, not the content: encoding, format, header (every
-    required column present, none twice).  Empty rows are skipped.
+    Checks here are about the file, not the content: size limits, encoding, format,
+    header (every required column present, none twice).  Empty rows are skipped.
     """
     suffix = path.suffix.lower()
     if not path.is_file():
         raise CurriculumError([Issue(str(path), 0, "", "", "no such file")])
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise _too_big(path, 0, f"the file has {size:,} bytes; the limit is "
+                       f"{limits.max_file_bytes:,} (a curriculum sheet is far smaller)")
     if suffix == ".csv":
-        grid = _csv_grid(path)
+        grid = _csv_grid(path, limits)
     elif suffix in (".xlsx", ".xlsm"):
-        grid = _xlsx_grid(path)
+        grid = _xlsx_grid(path, limits)
     else:
         why = "save it as .xlsx" if suffix == ".xls" else "expected .csv or .xlsx"
         raise CurriculumError([Issue(str(path), 0, "", "", f"unsupported file type; {why}")])
@@ -111,6 +152,15 @@ def read_table(path: Path) -> Table:
                                 f"{', '.join(present)}){hint}"))  # fmt: skip
     if issues:
         raise CurriculumError(issues)
+    long_cells = [
+        Issue(str(path), number, column_letter(i), cell[:40] + "…",
+              f"the cell has {len(cell):,} characters; the limit is {limits.max_cell_chars:,}")
+        for number, cells in enumerate(grid, 1)
+        for i, cell in enumerate(cells)
+        if len(cell) > limits.max_cell_chars
+    ]  # fmt: skip
+    if long_cells:
+        raise CurriculumError(long_cells[:20])
     rows = []
     for number, cells in enumerate(grid[1:], 2):
         if not any(c.strip() for c in cells):
@@ -122,13 +172,27 @@ def read_table(path: Path) -> Table:
     return Table(str(path), columns, rows)
 
 
-def _csv_grid(path: Path) -> list[list[str]]:
+def _csv_grid(path: Path, limits: Limits) -> list[list[str]]:
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CurriculumError([_encoding_issue(path, data, exc)]) from None
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    grid: list[list[str]] = []
+    old = csv.field_size_limit(limits.max_cell_chars + 1)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for cells in reader:
+            if len(grid) > limits.max_rows:
+                raise _too_big(path, len(grid) + 1, f"more than {limits.max_rows:,} rows; "
+                               "that is the limit")  # fmt: skip
+            grid.append(cells)
+    except csv.Error as exc:
+        raise _too_big(path, reader.line_num, f"{exc} (the limit is "
+                       f"{limits.max_cell_chars:,} characters per cell)") from None
+    finally:
+        csv.field_size_limit(old)
+    return grid
 
 
 def _encoding_issue(path: Path, data: bytes, exc: UnicodeDecodeError) -> Issue:
@@ -156,22 +220,54 @@ def _encoding_issue(path: Path, data: bytes, exc: UnicodeDecodeError) -> Issue:
                  f"bytes {bad!r} at offset {exc.start} are not UTF-8{hint}")  # fmt: skip
 
 
-def _xlsx_grid(path: Path) -> list[list[str]]:
+def _check_zip(path: Path, limits: Limits) -> None:
+    """An .xlsx is a zip: its declared sizes, checked before any part is inflated."""
     import zipfile
 
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _too_big(path, 0, f"not a readable .xlsx file ({exc})") from None
+    total = sum(p.file_size for p in parts)
+    packed = max(1, sum(p.compress_size for p in parts))
+    if total > limits.max_unzipped_bytes:
+        raise _too_big(path, 0, f"the workbook unpacks to {total:,} bytes; the limit is "
+                       f"{limits.max_unzipped_bytes:,}")  # fmt: skip
+    worst = max(parts, key=lambda p: p.file_size / max(1, p.compress_size), default=None)
+    if worst is not None and (
+        worst.file_size > limits.max_zip_ratio * max(1, worst.compress_size) + 2**16
+        or total > limits.max_zip_ratio * packed + 2**16
+    ):
+        ratio = worst.file_size // max(1, worst.compress_size)
+        raise _too_big(path, 0, f"part {worst.filename} is compressed {ratio}:1; the limit "
+                       f"is {limits.max_zip_ratio}:1 (a zip bomb?)")  # fmt: skip
 
+
+def _xlsx_grid(path: Path, limits: Limits) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    _check_zip(path, limits)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
         issue = Issue(str(path), 0, "", "", f"not a readable .xlsx file ({exc})")
         raise CurriculumError([issue]) from None
+    grid: list[list[str]] = []
     try:
         sheet = book.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        for row in sheet.iter_rows(values_only=True):
+            if len(grid) > limits.max_rows:
+                raise _too_big(path, len(grid) + 1, f"more than {limits.max_rows:,} rows; "
+                               "that is the limit")  # fmt: skip
+            grid.append([_cell_text(v) for v in row[:100]])
+    except CurriculumError:
+        raise
+    except Exception as exc:  # a damaged sheet, found while reading it
+        raise _too_big(path, len(grid) + 1, f"not a readable .xlsx file ({exc})") from None
     finally:
         book.close()
+    return grid
 
 
 def _cell_text(value: object) -> str:

@@ -23,15 +23,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..catalog import CatalogQuery, catalog
 from .data import LinkedData
+from .guard import MAX_DEPTH, MAX_OPERATORS
+from .hygiene import PublicURLMiddleware, SecurityHeadersMiddleware, timed_protocol
 from .pages import Pages
 from .views import dumps, index, pictures, resource, search, sparql
-from .worker import TRUNCATED_HEADER, DataFile, QueryPool
+from .worker import TRUNCATED_BYTES_HEADER, TRUNCATED_HEADER, DataFile, QueryPool
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_RESULTS = 10_000
 DEFAULT_WORKERS = 2
 DEFAULT_MEMORY_LIMIT_MB = 2048
 DEFAULT_MAX_BODY_KB = 1024
+DEFAULT_MAX_ANSWER_MB = 32
+DEFAULT_CLIENT_TIMEOUT = 20.0
 
 
 @dataclass
@@ -46,6 +50,17 @@ class ServerConfig:
     memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB  # per query worker; 0 = none
     data: tuple[DataFile, ...] = ()  # extra RDF for the endpoint (serve --data)
     max_body_kb: int = DEFAULT_MAX_BODY_KB  # request body and query string; more → 413/414
+    max_answer_mb: int = DEFAULT_MAX_ANSWER_MB  # bytes of one answer; more are cut
+    client_timeout: float = DEFAULT_CLIENT_TIMEOUT  # s to send headers/body, read a chunk
+    public_url: str | None = None  # origin for absolute URLs; None = as requested (tests)
+    trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-* are believed
+    client_queries: int = 1  # queries one client may have running at once
+    client_queue: int = 4  # … and waiting; more → 429
+    slow_lane: int | None = None  # long queries running at once; None = workers
+    max_connections: int = 512  # open connections; more → 503
+    keep_alive: float = 5.0  # s an idle keep-alive connection stays open
+    max_depth: int = MAX_DEPTH  # nesting of groups, sub-selects, brackets; more → 400
+    max_operators: int = MAX_OPERATORS  # patterns and chain links per query; more → 400
 
 
 @dataclass
@@ -115,7 +130,8 @@ class CORSMiddleware:
                 headers.append(
                     (
                         b"access-control-expose-headers",
-                        f"{TRUNCATED_HEADER}, Link, Content-Location".encode(),
+                        f"{TRUNCATED_HEADER}, {TRUNCATED_BYTES_HEADER}, Retry-After, Link, "
+                        "Content-Location".encode(),
                     )
                 )
                 message = {**message, "headers": headers}
@@ -193,12 +209,22 @@ def create_app(config: ServerConfig) -> Starlette:
         timeout=config.timeout,
         memory_limit=config.memory_limit_mb * 2**20,
         data=config.data,
+        slow_lane=config.slow_lane,
+        per_client=config.client_queries,
+        queue=config.client_queue,
     )
     site = Site(config, ld, Pages(ld), pool, catalog())
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         pool.start()
+        if pool.not_isolated:
+            print(
+                "skillgraph serve: WARNING: query workers could not leave the network "
+                f"({pool.not_isolated}); SERVICE is still refused on the parsed query",
+                file=sys.stderr,
+                flush=True,
+            )
         try:
             yield
         finally:
@@ -212,6 +238,10 @@ def create_app(config: ServerConfig) -> Starlette:
     app.state.site = site
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_kb * 1024)
     app.add_middleware(CORSMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(
+        PublicURLMiddleware, public_url=config.public_url, trusted=config.trusted_proxies
+    )
     return app
 
 
@@ -237,18 +267,32 @@ def serve(
     announce: Callable[[str], None] | None = None,
 ) -> None:
     """Run the server until interrupted; ``announce`` gets the URL once it is bound."""
+    import dataclasses
+
     import uvicorn
 
-    app = create_app(config)
     sock = bind(host, port)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{sock.getsockname()[1]}/"
+    if config.public_url is None:  # absolute URLs name the address bound, never the Host
+        config = dataclasses.replace(config, public_url=url)
+    app = create_app(config)
     (announce or (lambda u: print(u, flush=True)))(url)
     # uvicorn logs access lines to stdout by default; stdout carries only the URL here.
     log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"
     server = uvicorn.Server(
-        uvicorn.Config(app, log_level="info", lifespan="on", log_config=log_config)
+        uvicorn.Config(
+            app,
+            log_level="info",
+            lifespan="on",
+            log_config=log_config,
+            http=timed_protocol(config.client_timeout),
+            timeout_keep_alive=max(1, round(config.keep_alive)),
+            limit_concurrency=config.max_connections,
+            proxy_headers=False,  # PublicURLMiddleware decides whom to believe
+            server_header=False,
+        )
     )
     try:
         server.run(sockets=[sock])

@@ -7,8 +7,14 @@ the timeout has its worker killed (SIGKILL) and replaced in the background while
 other workers go on answering.
 
 Protocol between server and worker: length-prefixed pickle frames on the worker's
-stdin/stdout.  The worker imports only pyoxigraph and the standard library, so that a
-replacement is ready in a fraction of a second.
+stdin/stdout.  The worker imports pyoxigraph, rdflib's SPARQL parser (the query check,
+:mod:`skillgraph.server.guard`) and the standard library, so that a replacement is ready
+in a fraction of a second.
+
+Nothing a worker runs may reach another host.  The guard refuses SERVICE on the parsed
+query; as a second wall each worker moves itself into a network namespace of its own
+(:func:`isolate_network`) before it loads anything: there it has no interface, not even
+loopback, so no query, whatever the engine makes of it, can connect anywhere.
 
 Run as ``python -m skillgraph.server.worker BUILD_DIR MEMORY_LIMIT [FILE GRAPH]...``
 (by :class:`QueryPool` only; GRAPH ``-`` = the default graph).
@@ -16,12 +22,12 @@ Run as ``python -m skillgraph.server.worker BUILD_DIR MEMORY_LIMIT [FILE GRAPH].
 
 from __future__ import annotations
 
+import collections
 import contextlib
-import itertools
+import functools
 import json
 import os
 import pickle
-import queue
 import select
 import signal
 import struct
@@ -34,10 +40,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from skillgraph.server.fair import FairPool, TooMany
+from skillgraph.server.guard import MAX_DEPTH, MAX_OPERATORS
+
 _HEADER = struct.Struct("!I")
-# Queries run on a thread with this stack: Oxigraph recurses over the query's syntax tree,
-# and 8 MB (the default) overflows at ~2,500 nested groups (protocol.complexity_error).
+# Queries run on a thread with this stack: Oxigraph and rdflib's parser recurse over the
+# query's syntax tree, and 8 MB (the default) overflows at ~2,500 nested groups (guard.py).
 QUERY_STACK_BYTES = 64 * 2**20
+# Oxigraph on that stack holds 10,000 nested or chained constructs of every kind measured
+# (groups, brackets, UNION, BIND, OPTIONAL, +, &&, paths, triples): so any text this short.
+ENGINE_SAFE_CHARS = 10_000
 DEFAULT_GRAPH = "-"  # in a DataFile: load into the default graph
 
 # format key → (pyoxigraph format name, canonical media type)
@@ -59,17 +71,23 @@ PREFIXES = {
     "dcterms": "http://purl.org/dc/terms/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
-TRUNCATED_HEADER = "X-Results-Truncated"
+TRUNCATED_HEADER = "X-Results-Truncated"  # rows (or triples) sent, when some were cut
+TRUNCATED_BYTES_HEADER = "X-Results-Truncated-Bytes"  # the byte cap, when it cut them
+DEFAULT_MAX_ANSWER_BYTES = 32 * 2**20
+INLINE_BYTES = 256 * 2**10  # longer answers go through a spool file, not the pipe
 
 
 @dataclass
 class Answer:
-    """What the server sends back for one query."""
+    """What the server sends back for one query: ``body``, or a spool file at ``path``
+    (the server streams it to the client and deletes it)."""
 
     status: int
     content_type: str
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    path: str | None = None
+    checked: bool = False  # the query passed the guard (the pool remembers it)
 
 
 def text_answer(status: int, message: str, headers: dict[str, str] | None = None) -> Answer:
@@ -126,12 +144,6 @@ def load_store(build_dir: Path, data: Sequence[DataFile] = ()) -> Any:
     return store
 
 
-def _first(items: Iterable[Any], limit: int) -> tuple[list[Any], bool]:
-    """The first ``limit`` items, and whether there were more (read one past, no further)."""
-    taken = list(itertools.islice(items, limit + 1))
-    return taken[:limit], len(taken) > limit
-
-
 def _term_json(term: Any) -> dict[str, Any]:
     import pyoxigraph as ox
 
@@ -158,11 +170,105 @@ def _term_json(term: Any) -> dict[str, Any]:
     raise TypeError(f"unexpected term {term!r}")
 
 
-def execute(store: Any, job: dict[str, Any]) -> Answer:
-    """Run one query job on ``store``: negotiate by query form, cap rows, serialize."""
+CLONE_NEWNET = 0x40000000
+CLONE_NEWUSER = 0x10000000
+
+
+def isolate_network() -> str | None:
+    """Leave the host's network: unshare into a new, empty network namespace.
+
+    As root (or with CAP_SYS_ADMIN) a network namespace alone; otherwise a user namespace
+    with it, where the kernel allows unprivileged ones.  Must run before any thread
+    starts (a user namespace needs a single-threaded process; threads started later
+    inherit the namespace).  Returns None when isolated, else why not (the server warns
+    and serves on, protected by the query check alone).
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        unshare = libc.unshare
+    except (OSError, AttributeError) as exc:
+        return f"no unshare(2) here ({exc})"
+    reasons = []
+    for flags, what in ((CLONE_NEWNET, "network"), (CLONE_NEWUSER | CLONE_NEWNET, "user+network")):
+        if unshare(flags) == 0:
+            return None
+        reasons.append(f"{what} namespace: {os.strerror(ctypes.get_errno())}")
+    return "; ".join(reasons)
+
+
+@functools.lru_cache(maxsize=512)
+def _checked(text: str, max_depth: int, max_operators: int) -> tuple[int, str] | None:
+    """The guard's verdict on a query text: None to run it, or (status, message).
+
+    Cached: the catalog's queries are sent again and again, and rdflib parses a
+    catalog query in ~50 ms.
+    """
+    from skillgraph.server import guard
+
+    if guard.plainly_safe(text, max_depth=max_depth, max_operators=max_operators):
+        return None
+    try:
+        guard.inspect(text, max_depth=max_depth, max_operators=max_operators)
+    except guard.Refused as exc:
+        return exc.status, exc.message
+    except guard.Unreadable as exc:
+        return 0, str(exc)
+    return None
+
+
+def _unreadable(text: str, reason: str, isolated: bool) -> Answer:
+    """400 for a query the guard could not parse, with the engine's message if it has one.
+
+    The engine parses it on an empty store only in an isolated worker (a query the guard
+    cannot read must not run where it could reach the network), and only when it is
+    short enough that the engine's parser cannot overflow its stack on it.
+    """
+    if isolated and len(text) <= ENGINE_SAFE_CHARS:
+        import pyoxigraph as ox
+
+        try:
+            answer = ox.Store().query(text)
+        except SyntaxError as exc:
+            return text_answer(400, f"Malformed query: {exc}")
+        except Exception:  # any other engine error: the guard's message
+            pass
+        else:
+            del answer
+            return text_answer(
+                400,
+                "Unsupported query: the server's query check (rdflib's SPARQL 1.1 parser) "
+                f"cannot read it, so it is not run: {reason}",
+            )
+    return text_answer(400, f"Malformed query: {reason}")
+
+
+def execute(store: Any, job: dict[str, Any], *, isolated: bool = False) -> Answer:
+    """:func:`_execute`, its answer marked when the query passed the guard."""
+    answer = _execute(store, job, isolated=isolated)
+    answer.checked = answer.status < 400 or answer.status in (406, 504)
+    return answer
+
+
+def _execute(store: Any, job: dict[str, Any], *, isolated: bool = False) -> Answer:
+    """Check one query job (:mod:`~skillgraph.server.guard`), then run it on ``store``:
+    negotiate by query form, cap rows, serialize."""
     import pyoxigraph as ox
 
+    verdict = None if job.get("checked") else _checked(
+        job["query"],
+        job.get("max_depth", MAX_DEPTH),
+        job.get("max_operators", MAX_OPERATORS),
+    )
+    if verdict is not None:
+        status, message = verdict
+        if status == 0:
+            return _unreadable(job["query"], message, isolated)
+        return text_answer(status, message)
     limit: int = job["max_results"]
+    max_bytes: int = job.get("max_bytes", DEFAULT_MAX_ANSWER_BYTES)
     options: dict[str, Any] = {}
     if job.get("base_iri"):
         options["base_iri"] = job["base_iri"]
@@ -191,26 +297,112 @@ def execute(store: Any, job: dict[str, Any]) -> Answer:
                 return Answer(200, media, f"_askResult\n{str(bool(answer)).lower()}\n".encode())
             return Answer(200, media, answer.serialize(format=fmt) or b"")
         variables = [v.value for v in answer.variables]
-        solutions, truncated = _first(answer, limit)
-        # a solution iterates its values in variable order: one pass, no lookups by name
-        rows = [{v: _term_json(t) for v, t in zip(variables, sol, strict=True) if t is not None}
-                for sol in solutions]
-        doc = {"head": {"vars": variables}, "results": {"bindings": rows}}
-        body = json.dumps(doc, ensure_ascii=False).encode()
-        if key != "json":
-            parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-            body = parsed.serialize(format=fmt) or b""
-        headers = {TRUNCATED_HEADER: str(limit)} if truncated else {}
-        return Answer(200, media, body, headers)
+        rows, cut = _json_rows(answer, variables, limit, max_bytes)
+
+        def solutions(n: int) -> bytes:
+            head = json.dumps({"head": {"vars": variables}}, ensure_ascii=False)[:-1]
+            body = (head + ', "results": {"bindings": [' + ", ".join(rows[:n]) + "]}}").encode()
+            if key != "json":
+                parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                body = parsed.serialize(format=fmt) or b""
+            return body
+
+        return _capped(media, solutions, len(rows), cut, limit, max_bytes, job)
     key = job.get("graph_format")
     if key is None:
         return text_answer(406, job["not_acceptable"]["graph"])
     name, media = GRAPH_FORMATS[key]
-    triples, truncated = _first(answer, limit)
+    triples, cut = _sized_triples(answer, limit, max_bytes)
     prefixes = PREFIXES if key == "ttl" else None
-    body = ox.serialize(triples, format=getattr(ox.RdfFormat, name), prefixes=prefixes) or b""
-    headers = {TRUNCATED_HEADER: str(limit)} if truncated else {}
-    return Answer(200, media, body, headers)
+    rdf_format = getattr(ox.RdfFormat, name)
+
+    def graph(n: int) -> bytes:
+        return ox.serialize(triples[:n], format=rdf_format, prefixes=prefixes) or b""
+
+    return _capped(media, graph, len(triples), cut, limit, max_bytes, job)
+
+
+def _term_size(term: Any) -> int:
+    value = getattr(term, "value", None)
+    return len(value) if isinstance(value, str) else len(str(term))
+
+
+def _json_rows(
+    solutions: Iterable[Any], variables: list[str], limit: int, max_bytes: int
+) -> tuple[list[str], str | None]:
+    """Solutions as JSON objects, at most ``limit`` of them and ``max_bytes`` in all;
+    and what cut them (``"rows"``, ``"bytes"`` or None).  A value is measured before it
+    is copied, so one huge literal costs no more than its own size."""
+    rows: list[str] = []
+    total = 0
+    for sol in solutions:
+        if len(rows) == limit:
+            return rows, "rows"
+        if total + sum(_term_size(t) for t in sol if t is not None) > max_bytes:
+            return rows, "bytes"
+        # a solution iterates its values in variable order: one pass, no lookups by name
+        row = json.dumps(
+            {v: _term_json(t) for v, t in zip(variables, sol, strict=True) if t is not None},
+            ensure_ascii=False,
+        )
+        total += len(row) + 2
+        if total > max_bytes:
+            return rows, "bytes"
+        rows.append(row)
+    return rows, None
+
+
+def _sized_triples(
+    triples: Iterable[Any], limit: int, max_bytes: int
+) -> tuple[list[Any], str | None]:
+    """At most ``limit`` triples and about ``max_bytes`` of N-Triples; what cut them."""
+    taken: list[Any] = []
+    total = 0
+    for triple in triples:
+        if len(taken) == limit:
+            return taken, "rows"
+        total += sum(_term_size(t) for t in triple) + 12
+        if total > max_bytes:
+            return taken, "bytes"
+        taken.append(triple)
+    return taken, None
+
+
+def _capped(
+    media: str,
+    serialize: Any,
+    count: int,
+    cut: str | None,
+    limit: int,
+    max_bytes: int,
+    job: dict[str, Any],
+) -> Answer:
+    """Serialize the first ``count`` items; if the format makes that over ``max_bytes``,
+    fewer; say in headers what was cut.  Long answers go to a spool file."""
+    body = serialize(count)
+    while len(body) > max_bytes and count:
+        count = min(count - 1, int(count * max_bytes / len(body) * 0.95))
+        body = serialize(count)
+        cut = "bytes"
+    headers: dict[str, str] = {}
+    if cut:
+        headers[TRUNCATED_HEADER] = str(limit if cut == "rows" else count)
+    if cut == "bytes":
+        headers[TRUNCATED_BYTES_HEADER] = str(max_bytes)
+    return _spooled(Answer(200, media, body, headers), job.get("spool_dir"))
+
+
+def _spooled(answer: Answer, spool_dir: str | None) -> Answer:
+    """Move a long body to a file in ``spool_dir``, so that neither the pipe nor the
+    server's memory holds it while a slow client reads."""
+    if spool_dir is None or len(answer.body) <= INLINE_BYTES:
+        return answer
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(dir=spool_dir, prefix="answer-", delete=False) as f:
+        f.write(answer.body)
+    answer.path, answer.body = f.name, b""
+    return answer
 
 
 def worker_main(build_dir: Path, memory_limit: int = 0, data: Sequence[DataFile] = ()) -> None:
@@ -219,35 +411,41 @@ def worker_main(build_dir: Path, memory_limit: int = 0, data: Sequence[DataFile]
     ``memory_limit`` (bytes, 0 = none) caps the address space: a query that needs more
     makes the allocator abort the worker, which the pool reports and replaces.  Without
     it one ORDER BY over a cross join grows by ~400 MB/s until the timeout.  The loop
-    runs on a thread with a :data:`QUERY_STACK_BYTES` stack (see there).
+    runs on a thread with a :data:`QUERY_STACK_BYTES` stack (see there), in a network
+    namespace of its own (:func:`isolate_network`).
     """
+    not_isolated = isolate_network()
     if memory_limit:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     threading.stack_size(QUERY_STACK_BYTES)
-    loop = threading.Thread(target=_serve_jobs, args=(build_dir, data), name="sparql-queries")
+    loop = threading.Thread(
+        target=_serve_jobs, args=(build_dir, data, not_isolated), name="sparql-queries"
+    )
     loop.start()
     loop.join()
 
 
-def _serve_jobs(build_dir: Path, data: Sequence[DataFile]) -> None:
+def _serve_jobs(build_dir: Path, data: Sequence[DataFile], not_isolated: str | None) -> None:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints go to stderr, never into the protocol
     inp = os.fdopen(0, "rb")
     try:
         store = load_store(build_dir, data)
+        _checked("ASK {}", MAX_DEPTH, MAX_OPERATORS)  # load the parser before the first query
     except Exception as exc:  # reported to the server, which fails to start
         _write_frame(out, {"ready": False, "error": f"{type(exc).__name__}: {exc}"})
         return
-    _write_frame(out, {"ready": True, "triples": len(store)})
+    _write_frame(out, {"ready": True, "triples": len(store), "not_isolated": not_isolated})
+    isolated = not_isolated is None
     while True:
         try:
             job = _read_frame(inp)
         except EOFError:
             return
         try:
-            answer = execute(store, job)
+            answer = execute(store, job, isolated=isolated)
         except Exception as exc:  # the query failed in the engine: answer, keep serving
             answer = text_answer(500, f"Query failed: {type(exc).__name__}: {exc}")
         _write_frame(out, answer)
@@ -282,12 +480,14 @@ class Worker:
         self.stdin: BinaryIO = self.proc.stdin
         self.stdout: BinaryIO = self.proc.stdout
 
-    def wait_ready(self, timeout: float) -> None:
+    def wait_ready(self, timeout: float) -> str | None:
+        """Wait for the worker's hello; why it is not network-isolated, or None if it is."""
         hello = self._receive(timeout)
         if hello is None or not hello.get("ready"):
             self.kill()
             reason = "timed out" if hello is None else hello.get("error")
             raise WorkerError(f"query worker did not start: {reason}")
+        return hello.get("not_isolated")
 
     def _receive(self, timeout: float) -> Any:
         ready, _, _ = select.select([self.stdout], [], [], max(timeout, 0))
@@ -338,6 +538,8 @@ class _Exact:
         return b"".join(chunks)
 
 
+PASSED_ENTRIES = 4096
+PASSED_MAX_CHARS = 64 * 1024
 SLOW_NICE = 10  # the niceness a worker gets once its query counts as slow
 
 
@@ -348,12 +550,18 @@ class QueryPool:
     (503 "busy" otherwise), then up to ``timeout`` for the answer (504 otherwise, and the
     worker is killed and replaced).
 
+    Idle workers go to waiting queries by :class:`~skillgraph.server.fair.FairPool`: per
+    client (``client`` in the job) at most ``per_client`` running and ``queue`` waiting
+    (429 beyond), the client that used the least worker time lately first.
+
     A query still running after ``slow_after`` seconds (catalog queries take milliseconds)
-    is moved out of the way: its worker is reniced to :data:`SLOW_NICE` and a fresh worker
+    moves to the slow lane: its worker is reniced to :data:`SLOW_NICE` and a fresh worker
     takes its place in the pool at once, so that one pathological query does not halve
     the capacity left for everyone else (measured under 16 clients: SPARQL p99 1.2 s
     instead of 0.5 s while a cross join ran).  The slow worker is retired when its query
-    ends.  At most ``size`` such spares at a time: beyond that a slow query keeps its place.
+    ends.  The slow lane holds ``slow_lane`` queries (default ``size``); a query that turns
+    slow while it is full is stopped (503, Retry-After), so long queries can never hold
+    the workers short ones need.
     """
 
     def __init__(
@@ -365,6 +573,9 @@ class QueryPool:
         memory_limit: int = 0,
         data: Sequence[DataFile] = (),
         slow_after: float | None = None,
+        slow_lane: int | None = None,
+        per_client: int = 1,
+        queue: int = 4,
     ) -> None:
         self.build_dir = build_dir
         self.data = tuple(data)
@@ -372,18 +583,28 @@ class QueryPool:
         self.timeout = timeout
         self.memory_limit = memory_limit
         self.slow_after = min(1.0, timeout / 4) if slow_after is None else slow_after
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        self.slow_lane = size if slow_lane is None else slow_lane
+        # one worker kept for clients whose queries have been short (with 2 or more)
+        self._idle: FairPool[Worker] = FairPool(per_client, queue, reserve=min(1, size - 1))
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
         self._spares = 0  # slow queries whose worker has already been replaced
         self.replaced = 0
+        self.not_isolated: str | None = None  # why workers can reach the network, if they can
+        self.spool_dir: str | None = None  # long answers, from workers to the server
+        # query texts (with the limits) that passed the guard: not parsed again by any
+        # worker, this one's replacements included
+        self._passed: collections.OrderedDict[tuple[Any, ...], None] = collections.OrderedDict()
 
     def start(self, ready_timeout: float = 60.0) -> None:
+        import tempfile
+
+        self.spool_dir = tempfile.mkdtemp(prefix="skillgraph-answers-")
         workers = [self._spawn() for _ in range(self.size)]
         try:
             for worker in workers:
-                worker.wait_ready(ready_timeout)
+                self.not_isolated = worker.wait_ready(ready_timeout)
                 self._idle.put(worker)
         except BaseException:  # one failed to load: stop the others too
             self.close()
@@ -413,7 +634,7 @@ class QueryPool:
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, worker.proc.pid, SLOW_NICE)
         with self._lock:
-            if self._closed or self._spares >= self.size:
+            if self._closed or self._spares >= self.slow_lane:
                 return False
             self._spares += 1
         self._replace_in_background()
@@ -432,21 +653,70 @@ class QueryPool:
             self._idle.put(worker)
 
     def run(self, job: dict[str, Any]) -> Answer:
+        key = (job["query"], job.get("max_depth"), job.get("max_operators"))
+        with self._lock:
+            checked = key in self._passed
+            if checked:
+                self._passed.move_to_end(key)
+        job = {**job, "spool_dir": self.spool_dir, "checked": checked}
+        client = job.get("client", "")
         started = time.monotonic()
+        retry = {"Retry-After": str(max(1, round(self.timeout)))}
         try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
+            worker = self._idle.take(client, self.timeout)
+        except TooMany:
             return text_answer(
-                503,
-                f"All {self.size} query workers are busy; try again later.",
-                {"Retry-After": str(max(1, round(self.timeout)))},
+                429,
+                f"429 Too Many Requests: you have {self._idle.per_client} queries running "
+                f"and {self._idle.queue} waiting (serve --client-queries, --client-queue); "
+                "wait for their answers.",
+                retry,
+            )
+        if worker is None:
+            return text_answer(
+                503, f"All {self.size} query workers are busy; try again later.", retry
             )
         ran = time.monotonic()
+        released = False
+
+        def release() -> None:  # the client's place in the fast lane is free again
+            nonlocal released
+            if not released:
+                released = True
+                self._idle.done(client)
+
+        try:
+            answer = self._ask(worker, job, started, ran, retry, release)
+            if answer.checked and not checked and len(job["query"]) <= PASSED_MAX_CHARS:
+                with self._lock:
+                    self._passed[key] = None
+                    while len(self._passed) > PASSED_ENTRIES:
+                        self._passed.popitem(last=False)
+            return answer
+        finally:
+            spent = time.monotonic() - ran
+            self._idle.charge(client, spent, long=spent >= self.slow_after)
+            release()
+
+    def _ask(
+        self, worker: Worker, job: dict[str, Any], started: float, ran: float,
+        retry: dict[str, str], release: Any,
+    ) -> Answer:  # fmt: skip
         slow = replaced = False
         try:
             answer = worker.ask(job, min(self.slow_after, self.timeout))
             if answer is None and self.slow_after < self.timeout:
                 slow, replaced = True, self._demote(worker)
+                if not replaced:  # the slow lane is full: stop it, free the worker
+                    self._end_slow(worker, retire=True, replaced=False)
+                    return text_answer(
+                        503,
+                        f"Query stopped after {self.slow_after:g} s: the {self.slow_lane} "
+                        "places for long queries are taken (serve --slow-lane); try again "
+                        "later, or narrow it down (anchor it at a node, add LIMIT).",
+                        retry,
+                    )
+                release()  # in the slow lane now: the client may send its next query
                 answer = worker.wait(self.timeout - (time.monotonic() - ran))
         except WorkerError as exc:
             code = worker.proc.returncode
@@ -489,8 +759,12 @@ class QueryPool:
         with self._lock:
             workers = list(self._all)
             self._all.clear()
-        for worker in workers:
+        for worker in [*workers, *self._idle.drain()]:
             worker.kill()
+        if self.spool_dir:
+            import shutil
+
+            shutil.rmtree(self.spool_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

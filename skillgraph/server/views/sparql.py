@@ -11,8 +11,9 @@
   CONSTRUCT/DESCRIBE), else by Accept; 406 when the query form has no acceptable format.
 - Read-only: ``update=``, ``application/sparql-update`` and an update sent as a query are
   refused with 403.  A malformed query gets 400 with the parser's message; so do bytes
-  that are not UTF-8 (another ``charset`` is 415) and a query nested or chained past
-  what the engine's recursion holds (:func:`~skillgraph.server.protocol.complexity_error`).
+  that are not UTF-8 (another ``charset`` is 415).  SERVICE (403) and queries nested or
+  chained past the limits (400) are refused by the worker on the parsed query
+  (:mod:`~skillgraph.server.guard`).
 - A bare GET gives browsers the query page and other clients the Service Description.
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
+import anyio
 import anyio.to_thread
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -28,7 +30,8 @@ from starlette.responses import PlainTextResponse, Response
 from ..conneg import FORMAT_KEYS, GRAPH, PAGE, RESULTS, lookup, negotiate, offered
 from ..describe import serialize_description, service_triples
 from ..pages import query_context
-from ..protocol import complexity_error, query_form, uses_service
+from ..protocol import query_form
+from ..spool import SpoolResponse
 from .base import html, site
 
 READ_ONLY = (
@@ -114,7 +117,15 @@ async def endpoint(request: Request) -> Response:
                 415,
                 f"415 Unsupported Media Type: charset={charset}; send the query in UTF-8",
             )
-        body = await request.body()
+        try:
+            with anyio.fail_after(s.config.client_timeout):
+                body = await request.body()
+        except TimeoutError:
+            return _error(
+                408,
+                f"408 Request Timeout: the body did not arrive within "
+                f"{s.config.client_timeout:g} s (serve --client-timeout)",
+            )
         if ctype == "application/x-www-form-urlencoded":
             try:
                 params += _form(body)
@@ -146,7 +157,7 @@ async def endpoint(request: Request) -> Response:
         return _error(403, READ_ONLY)
     queries = [v for k, v in params if k == "query"] + ([direct] if direct is not None else [])
     if not queries:
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             return service_description(request)
         return _error(
             400, "400 Bad Request: no query (send query=, or an application/sparql-query body)"
@@ -157,15 +168,6 @@ async def endpoint(request: Request) -> Response:
     form = query_form(text)
     if form == "update":
         return _error(403, READ_ONLY)
-    too_complex = complexity_error(text)
-    if too_complex:
-        return _error(400, f"400 Bad Request: {too_complex}")
-    if uses_service(text):
-        return _error(
-            403,
-            "403 Forbidden: federated queries (SERVICE) are not run by this endpoint: it "
-            "does not fetch from other hosts. Query the other endpoint yourself.",
-        )
 
     accept = request.headers.get("accept")
     formats = [v for k, v in params if k == "format"]
@@ -196,13 +198,21 @@ async def endpoint(request: Request) -> Response:
         "results_format": results_key,
         "graph_format": graph_key,
         "max_results": s.config.max_results,
+        "max_bytes": s.config.max_answer_mb * 2**20,
+        "max_depth": s.config.max_depth,
+        "max_operators": s.config.max_operators,
         "default_graph": [v for k, v in params if k == "default-graph-uri" and v],
         "named_graphs": [v for k, v in params if k == "named-graph-uri" and v],
         "base_iri": _base_iri(request),
+        "client": request.client.host if request.client else "",
         "not_acceptable": not_acceptable,
     }
     answer = await anyio.to_thread.run_sync(s.pool.run, job)
     headers = {"Vary": "Accept", **answer.headers}
+    if answer.path is not None:
+        return SpoolResponse(
+            answer.path, answer.status, headers, answer.content_type, s.config.client_timeout
+        )
     return Response(
         answer.body, status_code=answer.status, headers=headers, media_type=answer.content_type
     )

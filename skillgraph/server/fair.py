@@ -1,0 +1,129 @@
+"""Fair share of the query workers between clients.
+
+Without it the workers go first come, first served, and 20 clients sending cross joins
+kept every worker busy: everyone else waited for the timeout and got 503.  Here:
+
+- a client (an address) may have ``per_client`` queries running and ``queue`` more
+  waiting; beyond that it gets 429 with Retry-After at once;
+- an idle worker goes to the waiting query that arrived first, where a query counts as
+  arriving as many seconds late as its client has lately used workers (decaying with a
+  half-life of :data:`HALF_LIFE`): a client sending cheap queries goes before one whose
+  queries ran long, and no query waits behind later ones for longer than that;
+- the last ``reserve`` idle workers go only to clients whose queries have been short (no
+  more than :data:`HEAVY_SECONDS` lately in queries that ran long): clients sending cross joins
+  share what is left, so a cheap query finds a worker at once, not after a replacement
+  worker has loaded (seconds on a busy machine).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+HALF_LIFE = 60.0  # seconds for a client's past worker time to count half
+HEAVY_SECONDS = 3.0  # recent seconds in long queries past which a client is "heavy"
+
+T = TypeVar("T")
+
+
+class TooMany(Exception):
+    """The client already has as many queries running and waiting as it may."""
+
+
+@dataclass(order=True)
+class _Waiter:
+    due: float  # arrival time + the client's recent worker time
+    seq: int
+    client: str = field(compare=False)
+    heavy: bool = field(compare=False, default=False)
+
+
+class FairPool(Generic[T]):
+    """Idle items (workers) handed out by client usage, with per-client limits."""
+
+    def __init__(self, per_client: int, queue: int, reserve: int = 0) -> None:
+        self.per_client = per_client
+        self.queue = queue
+        self.reserve = reserve
+        self._idle: list[T] = []
+        self._cond = threading.Condition()
+        self._waiting: list[_Waiter] = []
+        self._running: dict[str, int] = defaultdict(int)
+        self._usage: dict[str, tuple[float, float]] = {}  # client → (seconds, as of when)
+        self._long: dict[str, tuple[float, float]] = {}  # the same, of long queries only
+        self._seq = itertools.count()
+
+    def usage(self, client: str, now: float | None = None, *, long: bool = False) -> float:
+        seconds, when = (self._long if long else self._usage).get(client, (0.0, 0.0))
+        now = time.monotonic() if now is None else now
+        return seconds * math.pow(0.5, (now - when) / HALF_LIFE)
+
+    def charge(self, client: str, seconds: float, *, long: bool = False) -> None:
+        """Count ``seconds`` of worker time against ``client`` (``long``: the query ran
+        long, which makes the client heavy for a while too)."""
+        with self._cond:
+            now = time.monotonic()
+            for table, counts in ((self._usage, True), (self._long, long)):
+                if not counts:
+                    continue
+                table[client] = (self.usage(client, now, long=table is self._long) + seconds,
+                                 now)  # fmt: skip
+                if len(table) > 10_000:  # forget the clients that count least
+                    for key in sorted(table, key=lambda k: table[k][1])[:5_000]:
+                        del table[key]
+
+    def put(self, item: T) -> None:
+        with self._cond:
+            self._idle.append(item)
+            self._cond.notify_all()
+
+    def take(self, client: str, timeout: float) -> T | None:
+        """An idle item for ``client``'s query: None after ``timeout`` s; TooMany at once
+        when the client already has its share running and waiting."""
+        with self._cond:
+            if sum(1 for w in self._waiting if w.client == client) >= self.queue:
+                raise TooMany(client)
+            now = time.monotonic()
+            heavy = self.usage(client, now, long=True) > HEAVY_SECONDS
+            me = _Waiter(now + self.usage(client, now), next(self._seq), client, heavy)
+            self._waiting.append(me)
+            deadline = time.monotonic() + timeout
+            try:
+                while True:
+                    if self._idle and self._first_eligible() is me:
+                        self._running[client] += 1
+                        return self._idle.pop()
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return None
+                    self._cond.wait(left)
+            finally:
+                self._waiting.remove(me)
+                self._cond.notify_all()
+
+    def _first_eligible(self) -> _Waiter | None:
+        spare = len(self._idle) > self.reserve
+        eligible = [
+            w
+            for w in self._waiting
+            if self._running[w.client] < self.per_client and (spare or not w.heavy)
+        ]
+        return min(eligible) if eligible else None
+
+    def done(self, client: str) -> None:
+        """``client``'s query has given its item back (or had it retired)."""
+        with self._cond:
+            self._running[client] -= 1
+            if self._running[client] <= 0:
+                del self._running[client]
+            self._cond.notify_all()
+
+    def drain(self) -> list[T]:
+        with self._cond:
+            items, self._idle = self._idle, []
+            return items
