@@ -247,3 +247,21 @@ def test_ontology_is_in_the_owl2_dl_profile(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert run.stdout.strip().splitlines()[-1:] == ["IN-OWL2-DL"], run.stdout + run.stderr
+
+
+def test_every_term_the_code_spells_as_a_string_is_a_vocab_term(onto: Graph) -> None:
+    """The server names terms as sg("…") strings (pyoxigraph nodes); each must be a term of
+    skillgraph/vocab.py and declared in the ontology, so a misspelt one fails here."""
+    import re
+    from pathlib import Path
+
+    package = Path(vocab.__file__).parent
+    spelled = {
+        m.group(1)
+        for path in package.rglob("*.py")
+        for m in re.finditer(r'\bsg\("([A-Za-z]+)"\)', path.read_text(encoding="utf-8"))
+    }
+    assert len(spelled) > 20
+    assert {t for t in spelled if not hasattr(vocab, t)} == set()
+    declared = {str(s).removeprefix(str(SG)) for s in onto.subjects() if str(s).startswith(str(SG))}
+    assert spelled - declared == set()

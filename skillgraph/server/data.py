@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import vocab as _vocab
 from ..serialize import PREFIXES
 from ..store import data_store, ontology_bytes
 from ..vocab import DEFAULT_DATA_BASE, ONTOLOGY_IRI, SG_IRI
@@ -28,6 +29,10 @@ NOTATION = ox.NamedNode(SKOS + "notation")
 
 
 def sg(local: str) -> ox.NamedNode:
+    """An ontology term as pyoxigraph names it; only terms of ``skillgraph.vocab`` (the one
+    list of the ontology's names) are accepted, so a misspelt term fails at once."""
+    if not hasattr(_vocab, local):
+        raise KeyError(f"sg:{local} is not a term of the ontology (skillgraph/vocab.py)")
     return ox.NamedNode(SG_IRI + local)
 
 
