@@ -56,10 +56,11 @@ def turtle_of(graph: Graph) -> bytes:
 def shacl_report(data: Graph | bytes, shapes: Graph | bytes) -> Graph:
     """The SHACL validation report of ``data`` against ``shapes``.
 
-    Each is an rdflib graph, or N-Triples bytes (what :func:`ntriples_of_file` reads; bytes
-    keep each literal's lexical form, which rdflib normalizes on parsing: ``"1"`` of
-    xsd:boolean becomes ``"true"``).  Every result is reported whatever its severity, and
-    ``sh:conforms`` is false as soon as there is one (as the SHACL spec defines it).
+    Each is an rdflib graph, or Turtle/N-Triples bytes with absolute IRIs (what
+    :func:`ntriples_of_file` reads; bytes keep each literal's lexical form, which rdflib
+    normalizes on parsing: ``"1"`` of xsd:boolean becomes ``"true"``).  Every result is
+    reported whatever its severity, and ``sh:conforms`` is false as soon as there is one
+    (as the SHACL spec defines it).
     Raises :class:`ShapesError` when the engine refuses the shapes.
     """
     from shifty._shifty import PreparedValidator  # the wrapper's rdflib round trip drops labels

@@ -61,14 +61,18 @@ class ValidationResult:
     report_text: str
 
 
+def shapes_turtle() -> bytes:
+    """The Turtle of the shapes shipped with the package (through importlib.resources)."""
+    return (files("skillgraph.shapes") / SHAPES_RESOURCE).read_bytes()
+
+
 def load_shapes() -> Graph:
-    """The shapes graph shipped with the package (read through importlib.resources).
+    """The shapes graph shipped with the package.
 
     >>> len(load_shapes()) > 100
     True
     """
-    text = (files("skillgraph.shapes") / SHAPES_RESOURCE).read_text(encoding="utf-8")
-    return Graph().parse(data=text, format="turtle")
+    return Graph().parse(data=shapes_turtle(), format="turtle")
 
 
 def validate(
@@ -90,11 +94,10 @@ def validate(
     (True, 0, 0)
     """
     del index  # the engine reads N-Triples; no rdflib lookups are left to speed up
-    shapes = load_shapes() if shapes is None else shapes
     source: Graph | bytes = data
     if store is not None:
         source = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    return _result(shacl_report(source, shapes))
+    return _result(shacl_report(source, shapes_turtle() if shapes is None else shapes))
 
 
 def _result(report: Graph) -> ValidationResult:
@@ -142,6 +145,6 @@ def validate_file(path: str | Path, shapes: str | Path | None = None) -> Validat
     Files are read by :func:`read_ntriples` (errors as there); the engine sees their
     exact terms.
     """
-    shapes_input = load_shapes() if shapes is None else read_ntriples(shapes)
+    shapes_input = shapes_turtle() if shapes is None else read_ntriples(shapes)
     report = shacl_report(read_ntriples(path), shapes_input)
     return _result(report)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from results_md import write_section
 
 HERE = Path(__file__).resolve().parent
 SUITE = HERE / "w3c" / "sparql11-protocol"
@@ -375,7 +376,7 @@ def w3c_servers(built, skillgraph_server, tmp_path_factory) -> Iterator[dict[Gra
 def w3c_outcomes(w3c_servers) -> dict[str, Outcome]:
     outcomes = run_suite(CASES, w3c_servers)
     table = results_markdown(outcomes)
-    RESULTS.write_text(table, encoding="utf-8")
+    write_section(RESULTS, "protocol", table)
     print("\n" + table)
     return {o.case.id: o for o in outcomes}
 
@@ -509,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     ):
         outcomes = run_suite(cases, urls)
     table = results_markdown(outcomes)
-    RESULTS.write_text(table, encoding="utf-8")
+    write_section(RESULTS, "protocol", table)
     print(table)
     return 0 if all(o.failure is None for o in outcomes) else 1
 
