@@ -5,15 +5,16 @@ it passes the W3C SHACL core and SPARQL suites (``tests/w3c/shacl/``) and valida
 standard in about half a second, SPARQL constraints included.  Two things are done around
 it, each because the suite shows the engine needs it:
 
-* shapes are handed over as N-Triples with rdflib's own blank-node labels, which the
+* graphs are handed over as N-Triples with rdflib's own blank-node labels, which the
   engine keeps, so the report's blank nodes are the caller's (``sh:focusNode``,
-  ``sh:value``, ``sh:resultPath``), and a blank-node ``sh:resultPath`` whose path triples
+  ``sh:value``, ``sh:sourceShape``), and a blank-node ``sh:resultPath`` whose path triples
   the report leaves out gets them copied from the shapes graph;
 * ``sh:uniqueLang`` values other than ``true`` are dropped before validation: the spec
   activates the constraint for ``true`` only, the engine for any true boolean (``"1"``).
 
 The report is returned with blank-node labels derived from its content, so that the same
-input always serializes to the same bytes (the build's artifacts are byte-identical).
+input (the same bytes, or the same graphs) always gives the same report bytes: the build's
+artifacts are byte-identical.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -66,7 +68,10 @@ def shacl_report(data: Graph | bytes, shapes: Graph | bytes) -> Graph:
     from shifty._shifty import PreparedValidator  # the wrapper's rdflib round trip drops labels
 
     data_bytes = data if isinstance(data, bytes) else turtle_of(data)
-    shape_triples = _activated(shapes if isinstance(shapes, bytes) else turtle_of(shapes))
+    if isinstance(shapes, bytes):
+        shape_triples = _activated(shapes, relabel=True)
+    else:  # keep the caller's labels: the report's sh:sourceShape blank nodes are theirs
+        shape_triples = _activated(turtle_of(shapes), relabel=False)
     try:
         validator = PreparedValidator(
             ox.serialize(shape_triples, format=ox.RdfFormat.N_TRIPLES), None, "turtle", None
@@ -97,11 +102,22 @@ def ntriples_of_file(path: Path, fmt: ox.RdfFormat) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
-def _activated(shapes: bytes) -> list[ox.Triple]:
-    """The shapes' triples without ``sh:uniqueLang`` values that do not activate it."""
+def _activated(shapes: bytes, *, relabel: bool) -> list[ox.Triple]:
+    """The shapes' triples without ``sh:uniqueLang`` values that do not activate it.
+
+    ``relabel``: name blank nodes s1, s2, … in reading order (the parser's own names are
+    random, and an engine message may quote a shape's blank node).
+    """
     unique_lang = ox.NamedNode(str(SH.uniqueLang))
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def fixed(term: Any) -> Any:
+        if relabel and isinstance(term, ox.BlankNode):
+            return names.setdefault(term, ox.BlankNode(f"s{len(names) + 1}"))
+        return term
+
     return [
-        ox.Triple(q.subject, q.predicate, q.object)
+        ox.Triple(fixed(q.subject), q.predicate, fixed(q.object))
         for q in ox.parse(shapes, format=ox.RdfFormat.TURTLE)
         if q.predicate != unique_lang or q.object == _OX_TRUE
     ]
