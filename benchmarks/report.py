@@ -84,8 +84,8 @@ def build_table(doc: dict[str, Any]) -> str:
         f"warnings. Fast paths: Turtle identical {eq.get('turtle_identical')}, JSON-LD "
         f"identical {eq.get('jsonld_identical')}, SHACL report is pyshacl's "
         f"{eq.get('shacl_on_standard', {}).get('agree')} (standard) and on "
-        f"{fuzz.get('agree', 0)}/{fuzz.get('cases', 0)} broken "
-        f"copies. {_context(doc)}")
+        f"{fuzz.get('agree', 0)}/{fuzz.get('cases', 0)} broken copies (pyshacl failed on "
+        f"{fuzz.get('pyshacl_failed', 0)}). {_context(doc)}")
     return "\n".join(lines)
 
 
