@@ -6,8 +6,8 @@ isomorphic to the expected one: the report node with its ``sh:conforms`` and one
 (with the path's own triples), ``sh:value``, ``sh:sourceShape``,
 ``sh:sourceConstraintComponent`` and ``sh:resultSeverity``.  Messages and ``sh:detail`` are
 dropped; a blank node that is a focus node, value or source shape is a plain blank node
-there, so isomorphism matches it like any other.  A case whose result is ``sht:Failure``
-passes when the engine refuses the shapes (raises).
+there, so isomorphism matches it like any other; language tags compare in lower case.  A
+case whose result is ``sht:Failure`` passes when the engine refuses the shapes (raises).
 """
 
 from __future__ import annotations
@@ -112,8 +112,16 @@ def normalise(graph: Graph, report: Node | None = None) -> Graph:
         out.add((root, SH.result, copy))
         for p in RESULT_FIELDS:
             for o in graph.objects(result, p):
-                out.add((copy, p, _copy_path(graph, o, out) if p == SH.resultPath else o))
+                out.add((copy, p, _copy_path(graph, o, out) if p == SH.resultPath else _lang(o)))
     return out
+
+
+def _lang(term: Node) -> Node:
+    """Language tags in lower case: RDF 1.1 compares them case-insensitively (Oxigraph, and
+    so the engines built on it, lower-case them when parsing)."""
+    if isinstance(term, Literal) and term.language:
+        return Literal(str(term), lang=term.language.lower())
+    return term
 
 
 def _copy_path(graph: Graph, node: Node, out: Graph) -> Node:

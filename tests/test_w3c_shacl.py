@@ -63,6 +63,9 @@ def test_the_comparison_tells_reports_apart():
     assert not isomorphic(normalise(_report(ONE, conforms=True)), expected)
     warning = {**ONE, "resultSeverity": SH.Warning}
     assert not isomorphic(normalise(_report(warning)), expected)
+    tagged = normalise(_report({**ONE, "value": Literal("y", lang="zh-Hans")}))
+    assert isomorphic(normalise(_report({**ONE, "value": Literal("y", lang="zh-hans")})), tagged)
+    assert not isomorphic(normalise(_report({**ONE, "value": Literal("y", lang="zh")})), tagged)
 
 
 def test_the_comparison_ignores_messages_and_details_but_not_paths():
