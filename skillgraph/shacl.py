@@ -12,6 +12,9 @@ it, each because the suite shows the engine needs it:
 * ``sh:uniqueLang`` values other than ``true`` are dropped before validation: the spec
   activates the constraint for ``true`` only, the engine for any true boolean (``"1"``).
 
+It also gives SHACL-SPARQL result messages back the language tag of their ``sh:message``
+(the engine drops it when it fills in ``{?var}``; our shapes say everything in zh and en).
+
 The report is returned with blank-node labels derived from its content, so that the same
 input (the same bytes, or the same graphs) always gives the same report bytes: the build's
 artifacts are byte-identical.
@@ -20,6 +23,7 @@ artifacts are byte-identical.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -90,6 +94,7 @@ def shacl_report(data: Graph | bytes, shapes: Graph | bytes) -> Graph:
         raise ShapesError(f"the SHACL engine refused the shapes: {exc}") from exc
     report = _rdflib_graph(ox.parse(result.report_turtle.encode(), format=ox.RdfFormat.TURTLE))
     _copy_missing_paths(report, shape_triples)
+    _restore_languages(report, shape_triples)
     return _canonical(report)
 
 
@@ -171,6 +176,39 @@ def _copy_tree(source: Graph, node: Node, target: Graph) -> None:
         if p in keep:
             target.add((node, p, o))
             _copy_tree(source, o, target)
+
+
+def _restore_languages(report: Graph, shape_triples: list[ox.Triple]) -> None:
+    """Give SHACL-SPARQL result messages back the language tag of their ``sh:message``.
+
+    The engine fills in ``{?var}`` but writes the message as a plain string; the message
+    is matched against the templates of the result's source shape to find its tag.
+    """
+    untagged = [
+        (r, m)
+        for r, m in report.subject_objects(SH.resultMessage)
+        if isinstance(m, Literal) and not m.language and m.datatype in (None, XSD.string)
+    ]
+    if not untagged:
+        return
+    shapes = _rdflib_graph(shape_triples)
+    for result, message in untagged:
+        shape = report.value(result, SH.sourceShape)
+        templates = [*shapes.objects(shape, SH.message)]
+        for constraint in shapes.objects(shape, SH.sparql):
+            templates += shapes.objects(constraint, SH.message)
+        for template in templates:
+            if getattr(template, "language", None) and _fills(str(template), str(message)):
+                tagged = Literal(str(message), lang=template.language)
+                report.remove((result, SH.resultMessage, message))
+                report.add((result, SH.resultMessage, tagged))
+                break
+
+
+def _fills(template: str, message: str) -> bool:
+    """``message`` is ``template`` with its ``{?var}`` / ``{$var}`` slots filled in."""
+    parts = re.split(r"\{[?$]\w+\}", template)
+    return re.fullmatch("(?s)" + ".*?".join(re.escape(p) for p in parts), message) is not None
 
 
 def _canonical(report: Graph) -> Graph:

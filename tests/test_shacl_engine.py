@@ -93,3 +93,18 @@ def test_unreadable_files_are_named_with_the_line(tmp_path: Path):
         read_ntriples(bad)
     with pytest.raises(RDFInputError, match=r"unknown RDF file suffix '\.csv'"):
         read_ntriples(tmp_path / "x.csv")
+
+
+def test_sparql_messages_keep_the_language_of_their_template():
+    shapes = f"""@prefix sh: <http://www.w3.org/ns/shacl#> .
+    <{EX}S> a sh:NodeShape ; sh:targetClass <{EX}C> ; sh:sparql [
+      sh:select "SELECT $this ?value WHERE {{ $this a ?value }}" ;
+      sh:message "{{?value}} is a class"@en , "{{?value}} 是类"@zh ] .
+    """
+    report = validate(_data(URIRef(EX + "a")), Graph().parse(data=shapes, format="turtle"))
+    messages = set(report.report_graph.objects(None, SH.resultMessage))
+    assert {(m.language, str(m).endswith(("is a class", "是类"))) for m in messages} == {
+        ("en", True),
+        ("zh", True),
+    }
+    assert report.report_text.rstrip().endswith("is a class")  # the English one
