@@ -95,8 +95,8 @@ def git_revision() -> str | None:
 
 def versions() -> dict[str, Any]:
     found: dict[str, Any] = {"python": platform.python_version()}
-    for dist in ("skillgraph", "pyoxigraph", "rdflib", "pyshacl", "starlette", "uvicorn",
-                 "httpx"):
+    for dist in ("skillgraph", "pyoxigraph", "rdflib", "pyshifty", "pyshacl", "starlette",
+                 "uvicorn", "httpx"):
         found[dist] = _version(dist)
     found["virtuoso"] = virtuoso_version()
     found["git"] = git_revision()

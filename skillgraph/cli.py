@@ -123,19 +123,42 @@ def build(sources: tuple[Path, ...], out: Path, base: str, hermit: bool) -> None
 
 
 @main.command()
-@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
-def validate(file: Path | None) -> None:
-    """SHACL report for FILE (default build/graph.ttl); exit 1 on violations."""
+@click.argument("data", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--shapes",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SHACL shapes file (default: the skillgraph shapes).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "turtle"]),
+    default="text",
+    show_default=True,
+    help="text: one line per result; turtle: the SHACL validation report graph.",
+)
+def validate(data: Path | None, shapes: Path | None, fmt: str) -> None:
+    """SHACL report for DATA (default build/graph.ttl; .ttl .nt .jsonld .trig .rdf).
+
+    The report's sh:conforms is SHACL's (false on any result); the exit code is 1 only on
+    violations: warnings and infos do not fail.
+    """
     from .validate import validate_file
 
-    target = file or Path("build") / "graph.ttl"
-    if not target.is_file():
-        _fail(f"{target}: no such file (run `skillgraph build` first or name a file)")
+    target = data or Path("build") / "graph.ttl"
+    for path in (target, shapes):
+        if path is not None and not path.is_file():
+            hint = " (run `skillgraph build` first or name a file)" if path == target else ""
+            _fail(f"{path}: no such file{hint}")
     try:
-        result = validate_file(target)
+        result = validate_file(target, shapes)
     except (ValueError, OSError) as exc:
         _fail(str(exc))
-    click.echo(result.report_text)
+    if fmt == "turtle":
+        click.echo(result.report_graph.serialize(format="turtle"), nl=False)
+    else:
+        click.echo(result.report_text, nl=False)
     click.echo(f"{target}: {result.violations} violations, {result.warnings} warnings", err=True)
     if result.violations:
         sys.exit(1)

@@ -84,3 +84,23 @@ def arq(cp: str, data: list[Path], query: str, workdir: Path,
     except ValueError as exc:
         raise EngineError(f"arq.sparql printed no JSON ({exc}):\n"
                           f"{done.stdout.decode(errors='replace')[:2000]}") from None
+
+
+def available() -> bool:
+    """Java and Jena's jars (incl. Jena SHACL) are installed."""
+    try:
+        classpath(_default_workdir())
+    except EngineMissing:
+        return False
+    return True
+
+
+def _default_workdir() -> Path:
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / "skillgraph-jena"
+
+
+def jena_command(main_class: str) -> list[str]:
+    """The ``java`` command line running one of Jena's command classes (e.g. shacl.shacl)."""
+    return ["java", "-Xss8m", "-cp", classpath(_default_workdir()), main_class]

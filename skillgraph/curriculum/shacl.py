@@ -12,7 +12,8 @@ from importlib.resources import files
 
 from rdflib import Graph, URIRef
 
-from ..validate import pyshacl_report
+from ..shacl import count_results
+from ..validate import shacl_report_and_text
 from ..vocab import RDF, SH, SKOS, KnowledgeRequirement, SkillRequirement, targetNode, teaches
 from ..vocab import Competency as CompetencyClass
 from .index import StandardIndex
@@ -59,9 +60,8 @@ def validate_curriculum(graph: Graph, index: StandardIndex) -> ValidationResult:
         elif iri in index.competencies:
             data.add((node, RDF.type, CompetencyClass))
             data.add((node, RDF.type, SKOS.Concept))
-    report_graph, report_text = pyshacl_report(data, load_curriculum_shapes())
-    violations = sum(1 for _ in report_graph.subjects(SH.resultSeverity, SH.Violation))
-    warnings = sum(1 for _ in report_graph.subjects(SH.resultSeverity, SH.Warning))
+    report_graph, report_text = shacl_report_and_text(data, load_curriculum_shapes())
+    violations, warnings = count_results(report_graph)
     return ValidationResult(violations == 0, violations, warnings, report_graph, str(report_text))
 
 
