@@ -9,6 +9,7 @@ concrete classes, so the ABox alone, or the reasoned closure, validates as is.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -134,9 +135,19 @@ def read_ntriples(path: str | Path) -> bytes:
     try:
         return ntriples_of_file(path, fmt)
     except SyntaxError as exc:
-        raise RDFInputError(f"{path}: cannot parse as {fmt.name}: {exc}") from exc
+        raise RDFInputError(_located(path, fmt.name, str(exc))) from exc
     except UnicodeDecodeError as exc:
         raise RDFInputError(f"{path}: not UTF-8: {exc}") from exc
+
+
+_POSITION = re.compile(r"line (\d+) column (\d+)")
+
+
+def _located(path: Path, syntax: str, message: str) -> str:
+    """``FILE:LINE:COLUMN: message`` where the parser says where (editors jump there)."""
+    at = _POSITION.search(message)
+    where = f"{path}:{at[1]}:{at[2]}" if at else f"{path}"
+    return f"{where}: cannot parse as {syntax}: {message}"
 
 
 def validate_file(path: str | Path, shapes: str | Path | None = None) -> ValidationResult:
