@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 import subprocess
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -53,29 +52,11 @@ Answer = dict[str, Any]
 Runner = Callable[[CatalogQuery, dict[str, list[str]], str], Answer]
 
 
-def example_params(q: CatalogQuery) -> list[dict[str, list[str]]]:
-    """The distinct ``--param k=v`` sets of a query's header examples; ``{}`` if none."""
-    sets: list[dict[str, list[str]]] = []
-    for example in q.examples:
-        words = shlex.split(example.split("#", 1)[0])
-        params: dict[str, list[str]] = {}
-        for i, w in enumerate(words):
-            pair = words[i + 1] if w == "--param" and i + 1 < len(words) else None
-            if w.startswith("--param="):
-                pair = w.removeprefix("--param=")
-            if pair and "=" in pair:
-                k, v = pair.split("=", 1)
-                params.setdefault(k, []).append(v)
-        if params not in sets:
-            sets.append(params)
-    return sets or [{}]
-
-
 def case_id(q: CatalogQuery, params: dict[str, list[str]]) -> str:
     return q.name + "".join(f"[{k}={','.join(v)}]" for k, v in params.items())
 
 
-CASES = [(q, p) for q in catalog() for p in example_params(q)]
+CASES = [(q, p) for q in catalog() for p in q.example_params()]
 CASE_IDS = [case_id(q, p) for q, p in CASES]
 
 

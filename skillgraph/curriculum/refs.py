@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..names import edit_distance
 from .index import StandardIndex, TradeLevelInfo
 
 __all__ = ["RefError", "Resolved", "closest", "edit_distance", "resolve", "resolve_level"]
@@ -51,23 +52,6 @@ def normalize(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text).strip()
     return re.sub(r"\s*/\s*", "/", text)
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (insert, delete, substitute = 1).
-
-    >>> edit_distance("S2.2.1", "S2.1.1"), edit_distance("核算员", "核查员")
-    (1, 1)
-    """
-    if len(a) < len(b):
-        a, b = b, a
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def closest(word: str, candidates: list[str], n: int = 3) -> list[str]:
