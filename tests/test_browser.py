@@ -57,11 +57,18 @@ def text_counts(source_lines: list[str]) -> dict[tuple[str, int], dict[str, int]
     return raw_counts(source_lines)
 
 
-def test_build_report_renders(browser, built):
-    """The launcher itself, without the server: a static page with Chinese text renders."""
-    browser.get((built.out / "report.html").as_uri())
-    assert "碳排放管理员" in browser.title
+def test_build_report_renders(browser, built_all):
+    """The launcher itself, without the server: static pages with Chinese text render, the
+    build's report listing every standard and each standard's own report."""
+    from selenium.webdriver.common.by import By
+
+    browser.get((built_all.out / "report.html").as_uri())
+    table = browser.find_element(By.ID, "standards").text
+    assert "碳排放管理员" in table and "人工智能训练师" in table, table
     screenshot(browser, "report")
+    browser.get((built_all.out / "standards" / "4-04-05-05" / "report.html").as_uri())
+    assert "人工智能训练师" in browser.title
+    screenshot(browser, "report-4-04-05-05")
 
 
 def test_trade_level_page_shows_its_functions(browser, skillgraph_server, text_counts):
