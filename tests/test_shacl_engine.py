@@ -89,7 +89,7 @@ def test_files_keep_their_lexical_forms(tmp_path: Path):
 def test_unreadable_files_are_named_with_the_line(tmp_path: Path):
     bad = tmp_path / "bad.trig"
     bad.write_text(f"<{EX}g> {{\n<{EX}a> <{EX}b> .\n}}\n")
-    with pytest.raises(RDFInputError, match=r"bad\.trig: cannot parse as .*line 2"):
+    with pytest.raises(RDFInputError, match=r"bad\.trig:2:\d+: cannot parse as .*line 2"):
         read_ntriples(bad)
     with pytest.raises(RDFInputError, match=r"unknown RDF file suffix '\.csv'"):
         read_ntriples(tmp_path / "x.csv")
