@@ -33,6 +33,15 @@ SLOW_MODULES = {
     "test_curriculum_browser.py": "headless Chromium",
     "test_publish.py": "publishes the whole static site (11k files) several times",
     "test_endpoint_load.py": "load test: 16 clients, a query stopped by its timeout",
+    "test_catalog_parity.py": "every catalog query on stock Virtuoso, Jena ARQ (a JVM per "
+                              "query) and `skillgraph serve` (~90 s to start them)",
+    "test_jena.py": "Jena ARQ in a JVM",
+    "test_comunica.py": "Comunica (node) against `skillgraph serve`",
+    "test_interchange_case.py": "CASE packages of both standards, schema-checked, read back",
+    "test_interchange_ctdl.py": "CTDL-ASN of both standards through rdflib's JSON-LD parser",
+    "test_interchange_xlsx.py": "workbooks of both standards written, read and rebuilt",
+    "test_interchange_diff.py": "builds of edited copies of the carbon draft, compared",
+    "test_http_hygiene.py": "slow and flooding clients against a live `skillgraph serve`",
 }
 # The parser fuzzing runs 60 reproducible cases (seconds) in the fast tier; a long run
 # (SKILLGRAPH_FUZZ_EXAMPLES above that, README "Robustness") is slow.
