@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from skillgraph.build import build
 from skillgraph.cli import main
 from skillgraph.interchange.case import read_case, schema_errors, write_case
 from skillgraph.interchange.graph import InterchangeError, load_build, standards_in
@@ -56,10 +55,9 @@ WHERE {
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("interchange-build")
-    build(None, out, hermit=False)
-    return out
+def both(built_all) -> Path:
+    """The session's default build of every shipped standard (tests/conftest.py)."""
+    return built_all.out
 
 
 @pytest.fixture(scope="module")

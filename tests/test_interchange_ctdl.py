@@ -12,7 +12,6 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from skillgraph import vocab as V
-from skillgraph.build import build
 from skillgraph.interchange.ctdl import read_ctdl, write_ctdl
 from skillgraph.interchange.graph import load_build, standards_in
 
@@ -22,10 +21,9 @@ CODES = ["4-04-05-05", "4-09-07-04"]
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("ctdl-build")
-    build(None, out, hermit=False)
-    return out
+def both(built_all) -> Path:
+    """The session's default build of every shipped standard (tests/conftest.py)."""
+    return built_all.out
 
 
 @pytest.fixture(scope="module")
