@@ -99,6 +99,20 @@ def built_all(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
+def both(built_all) -> Path:
+    """The default build's directory (every shipped standard), as the interchange tests name it."""
+    return built_all.out
+
+
+@pytest.fixture(scope="session")
+def loaded(both: Path):
+    """The default build's graph as the interchange writers read it: (graph, changed)."""
+    from skillgraph.interchange.graph import load_build
+
+    return load_build(both)
+
+
+@pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory, built):
     """Virtuoso on loopback with its own ini and database, loaded from the build's dumps.
 

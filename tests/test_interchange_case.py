@@ -12,7 +12,7 @@ from rdflib import Graph
 
 from skillgraph.cli import main
 from skillgraph.interchange.case import read_case, schema_errors, write_case
-from skillgraph.interchange.graph import InterchangeError, load_build, standards_in
+from skillgraph.interchange.graph import InterchangeError, standards_in
 
 # What a package carries, stated over the build graph independently of the writer: the tree
 # under the occupation's trade-levels, codes, texts, order, and the direct ladder steps.
@@ -52,17 +52,6 @@ WHERE {
     VALUES ?kind { sg:SkillRequirement sg:KnowledgeRequirement } }
 }
 """
-
-
-@pytest.fixture(scope="module")
-def both(built_all) -> Path:
-    """The session's default build of every shipped standard (tests/conftest.py)."""
-    return built_all.out
-
-
-@pytest.fixture(scope="module")
-def loaded(both: Path):
-    return load_build(both)
 
 
 @pytest.fixture(scope="module")

@@ -13,22 +13,11 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from skillgraph import vocab as V
 from skillgraph.interchange.ctdl import read_ctdl, write_ctdl
-from skillgraph.interchange.graph import load_build, standards_in
+from skillgraph.interchange.graph import standards_in
 
 CEASN = Namespace("https://purl.org/ctdlasn/terms/")
 CETERMS = Namespace("https://purl.org/ctdl/terms/")
 CODES = ["4-04-05-05", "4-09-07-04"]
-
-
-@pytest.fixture(scope="module")
-def both(built_all) -> Path:
-    """The session's default build of every shipped standard (tests/conftest.py)."""
-    return built_all.out
-
-
-@pytest.fixture(scope="module")
-def loaded(both: Path):
-    return load_build(both)
 
 
 @pytest.fixture(scope="module")
