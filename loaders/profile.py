@@ -26,6 +26,8 @@ from skillgraph.model import (
     Finding,
     FindingKind,
     Level,
+    NodeKind,
+    NodeRef,
     Profile,
     TextItem,
     Trade,
@@ -329,7 +331,7 @@ def _rank(match: re.Match[str]) -> int:
     return _NUMERAL.index(match[1])
 
 
-def _finding(kind: FindingKind, zh: str, en: str, line: int, target: str) -> Finding:
+def _finding(kind: FindingKind, zh: str, en: str, line: int, target: NodeRef) -> Finding:
     return Finding(kind=kind, message=f"{zh} / {en}", line=line, target=target)
 
 
@@ -406,8 +408,9 @@ def _grades(section: _Section, ctx: _Ctx) -> tuple[list[Level], list[Trade]]:
         match = _GRADES.fullmatch(para.text)
         if not match:
             raise SourceFormatError(ctx.source, para.line, f"cannot read the sentence {para.text}")
-        para.key = "profile/levels" if match["subject"] == "本职业" else "profile/trades"
-        _check_count(match, "count", len(_LEVEL.findall(match["levels"])), para, ctx)
+        topic = "levels" if match["subject"] == "本职业" else "trades"
+        para.key = f"profile/{topic}"
+        _check_count(match, "count", len(_LEVEL.findall(match["levels"])), para, topic, ctx)
         if match["subject"] == "本职业":
             ctx.lines.setdefault("levels", para.line)
             levels += [
@@ -453,7 +456,7 @@ def _listed_trades(listed: list[_Para], levels: list[Level], ctx: _Ctx) -> list[
                     f"句中称{match['count']}个工种，却列出{len(names)}个",
                     f"the sentence states {stated} trades but lists {len(names)}",
                     para.line,
-                    "profile/trades",
+                    NodeRef(NodeKind.PROFILE, "trades"),
                 )
             )
         ctx.lines.setdefault("trades", para.line)
@@ -469,7 +472,7 @@ def _listed_trades(listed: list[_Para], levels: list[Level], ctx: _Ctx) -> list[
 def _trades_of(match: re.Match[str], para: _Para, ctx: _Ctx) -> list[Trade]:
     names = match["subject"].split("、")
     if match["trades"]:
-        _check_count(match, "trades", len(names), para, ctx)
+        _check_count(match, "trades", len(names), para, "trades", ctx)
     common = {
         _rank(m)
         for s in match["rest"].split("。")
@@ -486,7 +489,9 @@ def _trades_of(match: re.Match[str], para: _Para, ctx: _Ctx) -> list[Trade]:
     return trades
 
 
-def _check_count(match: re.Match[str], group: str, listed: int, para: _Para, ctx: _Ctx) -> None:
+def _check_count(
+    match: re.Match[str], group: str, listed: int, para: _Para, topic: str, ctx: _Ctx
+) -> None:
     """A stated count (五个等级, 五个工种) must equal the number of names listed after it."""
     stated = _cn_int(match[group])
     if stated != listed:
@@ -497,7 +502,7 @@ def _check_count(match: re.Match[str], group: str, listed: int, para: _Para, ctx
                 f"句中称{match[group]}个{what[0]}，却列出{listed}个",
                 f"the sentence states {stated} {what[1]} but lists {listed}",
                 para.line_at(match.start(group)),
-                para.key,
+                NodeRef(NodeKind.PROFILE, topic),
             )
         )
 
@@ -520,7 +525,7 @@ def _check_trade_footnote(trades: list[Trade], footnotes: list[TextItem], ctx: _
                     f"{item.key} states {stated} trades ({len(listed)} named) but §1.4 "
                     f"defines {len(trades)}",
                     item.line,
-                    "profile/trades",
+                    NodeRef(NodeKind.PROFILE, "trades"),
                 )
             )
 
@@ -557,7 +562,7 @@ def _training_hours(
                     f"培训参考学时未给出{name}的学时",
                     f"the training-hours sentence gives no hours for {name}",
                     para.line,
-                    "profile/training-hours",
+                    NodeRef(NodeKind.PROFILE, "training-hours"),
                 )
             )
     ctx.lines["training_hours"] = ctx.lines["training_hours_text"] = para.line
@@ -571,7 +576,7 @@ def _hours_twice(name: str, first: int, line: int, values: tuple[int, int], ctx:
             f"培训参考学时一句两次给出{name}的学时（第{first}行、第{line}行）",
             f"the training-hours sentence states {name} twice (lines {first} and {line})",
             line,
-            "profile/training-hours",
+            NodeRef(NodeKind.PROFILE, "training-hours"),
         )
     )
     if values[0] != values[1]:
@@ -582,7 +587,7 @@ def _hours_twice(name: str, first: int, line: int, values: tuple[int, int], ctx:
                 f"the training-hours sentence gives {name} two different values: "
                 f"{values[0]} and {values[1]} hours",
                 line,
-                "profile/training-hours",
+                NodeRef(NodeKind.PROFILE, "training-hours"),
             )
         )
 
@@ -603,7 +608,9 @@ def _eligibility(section: _Section, levels: list[Level], ctx: _Ctx) -> list[Elig
             continue
         if not rank:
             raise SourceFormatError(ctx.source, para.line, "condition before any 可申报… line")
-        number, text = _numbered(para, expected, any_of, f"eligibility/{rank}", ctx)
+        number, text = _numbered(
+            para, expected, any_of, NodeRef(NodeKind.LEVEL_ELIGIBILITY, rank=rank), ctx
+        )
         expected = number + 1
         para.key = f"eligibility/{rank}/{number}"
         routes.append(EligibilityRoute(rank=rank, number=number, text=text, line=para.line))
@@ -632,20 +639,20 @@ def _check_every_rank(
                     f"申报条件未给出{level.name}的条件",
                     f"no eligibility conditions are given for {level.name}",
                     line,
-                    f"eligibility/{level.rank}",
+                    NodeRef(NodeKind.LEVEL_ELIGIBILITY, rank=level.rank),
                 )
             )
 
 
 def _numbered(
-    para: _Para, expected: int, required: bool, target: str, ctx: _Ctx
+    para: _Para, expected: int, required: bool, target: NodeRef, ctx: _Ctx
 ) -> tuple[int, str]:
     """Number and text of a （n） paragraph; numbering gaps and repeats are findings."""
     match = _NUMBERED.fullmatch(para.text)
     if not match:
         if required:
             raise SourceFormatError(
-                ctx.source, para.line, f"unnumbered paragraph among numbered items of {target}"
+                ctx.source, para.line, f"unnumbered paragraph among numbered items of {target.path}"
             )
         return expected, para.text
     number = int(match["n"])
@@ -718,7 +725,9 @@ def _basic_groups(sections: dict[str, _Section], ctx: _Ctx) -> list[BasicGroup]:
         group = BasicGroup(code=code, name=section.name, category=category, line=section.line)
         numbered = any(_NUMBERED.fullmatch(p.text) for p in section.paras)
         for para in section.paras:
-            n, text = _numbered(para, len(group.items) + 1, numbered, f"basic/{code}", ctx)
+            n, text = _numbered(
+                para, len(group.items) + 1, numbered, NodeRef(NodeKind.BASIC_GROUP, code), ctx
+            )
             para.key = f"basic/{code}/{n}"
             group.items.append(
                 TextItem(key=para.key, text=text, line=para.line, code=f"{code}.{n}")

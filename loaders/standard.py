@@ -16,6 +16,8 @@ from skillgraph.model import (
     Finding,
     FindingKind,
     Function,
+    NodeKind,
+    NodeRef,
     Requirement,
     Standard,
     TextItem,
@@ -136,10 +138,10 @@ def interpret(layout: Layout, *, errata: Path | None = None, names: Path | None 
     if trade_heads:  # trades with tables of their own; else they share the occupation's
         findings.extend(_trade_findings(profile.trades, trade_heads, by_key))
     _set_trade_sections(profile.trades, trade_heads)
-    paths = _node_paths(trade_levels)
+    refs = _node_refs(trade_levels)
     for nf in node_findings:
-        findings.append(Finding(nf.kind, nf.message, nf.line, paths[id(nf.node)]))
-    findings.sort(key=lambda f: (f.line, f.kind.value, f.target))
+        findings.append(Finding(nf.kind, nf.message, nf.line, refs[id(nf.node)]))
+    findings.sort(key=lambda f: (f.line, f.kind.value, f.target.path))
 
     owner: dict[int, list[str]] = {}
     unassigned: list[tuple[int, str, str]] = []
@@ -152,15 +154,17 @@ def interpret(layout: Layout, *, errata: Path | None = None, names: Path | None 
             owner[number] = [key]
     for cell, node in cell_nodes:
         for piece in cell.pieces:  # type: ignore[attr-defined]
-            owner.setdefault(piece.line, []).append(paths[id(node)])
+            owner.setdefault(piece.line, []).append(refs[id(node)].path)
     for number, entries in weights.line_owner.items():
         for table, rank, w in entries:
             tl = by_key.get(_weight_tl_key(table, rank, trade_names)) if rank else None
             owner.setdefault(number, []).append(
-                f"{tl_key(tl)}/weight/{w.exam}/{w.row_key}" if tl and w else _table_path(table)
+                NodeRef(NodeKind.WEIGHT, w.row_key, tl.trade, tl.rank, w.exam).path
+                if tl and w
+                else _table_path(table)
             )
     for tl in trade_levels:
-        owner.setdefault(tl.line, []).append(tl_key(tl))
+        owner.setdefault(tl.line, []).append(refs[id(tl)].path)
     for name, _section, line in trade_heads:
         owner.setdefault(line, []).append(f"trade/{trade_names.get(name, name)}")
     preamble = _preamble(lines, starts[3], sec3, owner)
@@ -361,7 +365,7 @@ def _trade_findings(
                     f"职业概况称{t.name}设 {sorted(t.ranks)} 级，第 3 部分给出 {ranks} / the "
                     f"profile gives {t.name} levels {sorted(t.ranks)}, section 3 has {ranks}",
                     t.line,
-                    f"trade/{t.slug}",
+                    NodeRef(NodeKind.TRADE, t.slug),
                 )
             )
     return out
@@ -373,21 +377,21 @@ def _set_trade_sections(trades: list[Trade], heads: list[tuple[str, str, int]]) 
         t.section = sections.get(t.name, t.section)
 
 
-def _node_paths(trade_levels: list[TradeLevel]) -> dict[int, str]:
-    """Model path of every node, keyed by id(): the target syntax of Finding."""
-    paths: dict[int, str] = {}
+def _node_refs(trade_levels: list[TradeLevel]) -> dict[int, NodeRef]:
+    """Reference of every table node, keyed by id(): what findings and provenance name."""
+    refs: dict[int, NodeRef] = {}
     for tl in trade_levels:
-        base = tl_key(tl)
-        paths[id(tl)] = base
+        t, r = tl.trade, tl.rank
+        refs[id(tl)] = NodeRef(NodeKind.TRADE_LEVEL, trade=t, rank=r)
         for fn in tl.functions:
-            paths[id(fn)] = f"{base}/F{fn.code}"
+            refs[id(fn)] = NodeRef(NodeKind.FUNCTION, fn.code, t, r)
             for wc in fn.contents:
-                paths[id(wc)] = f"{base}/W{wc.code}"
+                refs[id(wc)] = NodeRef(NodeKind.WORK_CONTENT, wc.code, t, r)
                 for req in wc.skills:
-                    paths[id(req)] = f"{base}/S{req.code}"
+                    refs[id(req)] = NodeRef(NodeKind.SKILL, req.code, t, r)
                 for req in wc.knowledge:
-                    paths[id(req)] = f"{base}/K{req.code}"
-    return paths
+                    refs[id(req)] = NodeRef(NodeKind.KNOWLEDGE, req.code, t, r)
+    return refs
 
 
 __all__ = ["default_source", "parse_standard", "tl_key"]

@@ -30,14 +30,124 @@ class FindingKind(StrEnum):
     ERRATUM_APPLIED = "ErratumApplied"
 
 
+class NodeKind(StrEnum):
+    """Kinds of node a finding (or a provenance entry) can point at."""
+
+    PROFILE = "profile"  # a topic of the occupation's profile (§1): the occupation node
+    TRADE = "trade"
+    TRADE_LEVEL = "trade-level"
+    FUNCTION = "F"
+    WORK_CONTENT = "W"
+    SKILL = "S"
+    KNOWLEDGE = "K"
+    WEIGHT = "weight"
+    BASIC_GROUP = "basic-group"
+    BASIC_ITEM = "basic-item"
+    LEVEL_ELIGIBILITY = "level-eligibility"  # a level's 具备以下条件… heading: the profile's text
+    ELIGIBILITY = "eligibility"
+    ASSESSMENT = "assessment"
+
+
+_TABLE_NODES = (NodeKind.FUNCTION, NodeKind.WORK_CONTENT, NodeKind.SKILL, NodeKind.KNOWLEDGE)
+_RANKS = ("1", "2", "3", "4", "5")
+_EXAMS = ("theory", "skill")
+_DOTTED = re.compile(r"^\d+(?:\.\d+)*$")
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    """The node a finding affects, by the fields its IRI is made of.
+
+    The interpreter makes these from the nodes themselves and the RDF step reads their
+    fields (``to_rdf.node_iri``): nothing is written as a string to be parsed again.
+    :attr:`path` is the same reference for people (reports, ``provenance.tsv``), and
+    :meth:`parse` reads such a path back (for checks over ``provenance.tsv``).
+
+    ``key`` is the code (function, work content, requirement: ``1.2.3``), the topic
+    (profile), the slug (trade), the group code (basic group), the whole item key (basic
+    item), the item number (eligibility), the provision key (assessment) or the row key
+    (weight).
+    """
+
+    kind: NodeKind
+    key: str = ""
+    trade: str | None = None
+    rank: int | None = None
+    exam: str = ""  # weight rows: theory | skill
+
+    @property
+    def path(self) -> str:
+        """Model path, e.g. ``accounting/3/S1.2.1``, ``common/5``, ``profile/trades``."""
+        k = self.kind
+        if k is NodeKind.PROFILE:
+            return f"profile/{self.key}"
+        if k is NodeKind.TRADE:
+            return f"trade/{self.key}"
+        if k is NodeKind.BASIC_GROUP:
+            return f"basic/{self.key}"
+        if k in (NodeKind.BASIC_ITEM, NodeKind.ASSESSMENT):
+            return self.key if k is NodeKind.BASIC_ITEM else f"assessment/{self.key}"
+        if k is NodeKind.LEVEL_ELIGIBILITY:
+            return f"eligibility/{self.rank}"
+        if k is NodeKind.ELIGIBILITY:
+            return f"eligibility/{self.rank}/{self.key}"
+        level = f"{self.trade or 'common'}/{self.rank}"
+        if k is NodeKind.TRADE_LEVEL:
+            return level
+        if k is NodeKind.WEIGHT:
+            return f"{level}/weight/{self.exam}/{self.key}"
+        return f"{level}/{k.value}{self.key}"
+
+    @classmethod
+    def parse(cls, path: str) -> NodeRef:
+        """The reference a model path names; ``ValueError`` if it names none.
+
+        >>> NodeRef.parse("accounting/3/S1.2.1")
+        NodeRef(kind=<NodeKind.SKILL: 'S'>, key='1.2.1', trade='accounting', rank=3, exam='')
+        >>> NodeRef.parse("common/5/W1.2").path
+        'common/5/W1.2'
+        """
+        parts = path.split("/")
+        head = parts[0]
+        if head == "profile" and len(parts) >= 2:
+            return cls(NodeKind.PROFILE, "/".join(parts[1:]))
+        if head == "trade" and len(parts) == 2 and parts[1]:
+            return cls(NodeKind.TRADE, parts[1])
+        if head == "basic" and len(parts) >= 2 and parts[1]:
+            if len(parts) == 2:
+                return cls(NodeKind.BASIC_GROUP, parts[1])
+            return cls(NodeKind.BASIC_ITEM, path)
+        if head == "eligibility" and len(parts) in (2, 3) and all(p.isdigit() for p in parts[1:]):
+            if len(parts) == 2:
+                return cls(NodeKind.LEVEL_ELIGIBILITY, rank=int(parts[1]))
+            return cls(NodeKind.ELIGIBILITY, parts[2], rank=int(parts[1]))
+        if head == "assessment" and len(parts) >= 2 and parts[1]:
+            return cls(NodeKind.ASSESSMENT, "/".join(parts[1:]))
+        if len(parts) < 2 or not head or head in ("trade", "basic") or parts[1] not in _RANKS:
+            raise ValueError(f"unknown model path {path!r}")
+        trade = None if head == "common" else head
+        rank = int(parts[1])
+        if len(parts) == 2:
+            return cls(NodeKind.TRADE_LEVEL, trade=trade, rank=rank)
+        if parts[2] == "weight" and len(parts) == 5 and parts[3] in _EXAMS and parts[4]:
+            return cls(NodeKind.WEIGHT, parts[4], trade, rank, parts[3])
+        if len(parts) == 3 and parts[2]:
+            kind = next((k for k in _TABLE_NODES if k.value == parts[2][0]), None)
+            code = parts[2][1:]
+            depth = {NodeKind.FUNCTION: 1, NodeKind.WORK_CONTENT: 2}.get(kind, 3)  # type: ignore[arg-type]
+            if kind is not None and _DOTTED.match(code) and code.count(".") + 1 == depth:
+                return cls(kind, code, trade, rank)
+        raise ValueError(f"unknown model path {path!r}")
+
+
 @dataclass
 class Finding:
-    """One defect of the draft, attached to the node it affects (by its model path)."""
+    """One defect of the draft, attached to the node it affects."""
 
     kind: FindingKind
     message: str
     line: int
-    target: str  # model path of the affected node, e.g. "accounting/3/S1.2.1" or "profile/hours"
+    target: NodeRef
 
 
 @dataclass

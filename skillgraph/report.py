@@ -203,7 +203,7 @@ def _markdown(
     out += [f"| {k} | {n} |" for k, n in sorted(kinds.items())]
     out += ["", "| line | kind | node | message |", "|---:|---|---|---|"]
     for f in std.findings:
-        out.append(f"| {f.line} | {f.kind.value} | `{f.target}` | {_md(f.message)} |")
+        out.append(f"| {f.line} | {f.kind.value} | `{f.target.path}` | {_md(f.message)} |")
     out += ["", "## Lines in no node", ""]
     out += ["| reason | lines |", "|---|---:|"]
     out += [f"| {r} | {n} |" for r, n in sorted(reasons.items())]
@@ -283,7 +283,7 @@ def _html_body(
             )
             weights.append(f"<tr><th>{e(tl.heading)} {EXAM_ZH[exam]}</th>{tds}</tr>")
     findings = "".join(
-        f"<tr><td class=n>{f.line}</td><td>{e(f.kind.value)}</td><td><code>{e(f.target)}"
+        f"<tr><td class=n>{f.line}</td><td>{e(f.kind.value)}</td><td><code>{e(f.target.path)}"
         f"</code></td><td>{e(f.message)}</td></tr>"
         for f in std.findings
     )

@@ -23,6 +23,8 @@ from .iris import Iris
 from .loaders.translations import Translations, load_translations
 from .model import (
     Function,
+    NodeKind,
+    NodeRef,
     Requirement,
     Standard,
     TradeLevel,
@@ -32,7 +34,13 @@ from .model import (
 )
 from .vocab import DCTERMS, DEFAULT_DATA_BASE, RDF, SG, SKOS
 
-__all__ = ["competency_scheme", "resolve_target", "standard_to_graph", "weight_row_key"]
+__all__ = [
+    "competency_scheme",
+    "node_iri",
+    "resolve_target",
+    "standard_to_graph",
+    "weight_row_key",
+]
 
 # Status of the document → (IRI slug, English label).
 _STATUS = {
@@ -42,10 +50,7 @@ _STATUS = {
 }
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_CODE = re.compile(r"^\d+(?:\.\d+)*$")
-_REQUIREMENT_LETTERS = {"F": 1, "W": 2, "S": 3, "K": 3}  # letter → code depth
 _EXAMS = ("theory", "skill")
-_RANKS = ("1", "2", "3", "4", "5")
 
 LevelKey = tuple[str | None, int]  # (trade slug or None for the common level, rank)
 
@@ -69,53 +74,54 @@ def competency_scheme(iris: Iris) -> URIRef:
     return URIRef(f"{iris.occupation()}/competencies")
 
 
-def resolve_target(path: str, iris: Iris) -> URIRef:
-    """IRI of the node a finding's model path names; ``ValueError`` if the path is malformed.
-
-    Purely syntactic: whether the node exists is checked by the SHACL shapes, so that a
-    dangling ``sg:affects`` shows up in the validation report with everything else.
+def node_iri(ref: NodeRef, iris: Iris) -> URIRef:
+    """IRI of the node a reference names (whether it exists is the shapes' business, so
+    that a dangling ``sg:affects`` shows up in the validation report with the rest).
 
     >>> iris = Iris("4-09-07-04")
-    >>> str(resolve_target("accounting/3/S1.2.1", iris)).removeprefix(iris.base)
+    >>> ref = NodeRef(NodeKind.SKILL, "1.2.1", "accounting", 3)
+    >>> str(node_iri(ref, iris)).removeprefix(iris.base)
     'occupation/4-09-07-04/trade/accounting/level/3/skill/1.2.1'
+    """
+    k, key = ref.kind, ref.key
+    if k in (NodeKind.PROFILE, NodeKind.LEVEL_ELIGIBILITY):
+        return iris.occupation()
+    if k is NodeKind.TRADE:
+        return iris.trade(key)
+    if k is NodeKind.BASIC_GROUP:
+        return iris.basic_group(key)
+    if k is NodeKind.BASIC_ITEM:
+        return iris.basic_item(key.split("/")[1], key)  # the item's key is its whole path
+    if k is NodeKind.ELIGIBILITY:
+        return iris.eligibility(_rank(ref), int(key))
+    if k is NodeKind.ASSESSMENT:
+        return iris.assessment(key)
+    trade, rank = ref.trade, _rank(ref)
+    if k is NodeKind.TRADE_LEVEL:
+        return iris.trade_level(trade, rank)
+    if k is NodeKind.WEIGHT:
+        return iris.weight(trade, rank, ref.exam, key)
+    if k is NodeKind.FUNCTION:
+        return iris.function(trade, rank, key)
+    if k is NodeKind.WORK_CONTENT:
+        return iris.work_content(trade, rank, key)
+    return iris.requirement(trade, rank, "skill" if k is NodeKind.SKILL else "knowledge", key)
+
+
+def _rank(ref: NodeRef) -> int:
+    if ref.rank is None:
+        raise ValueError(f"{ref.kind} reference without a rank: {ref}")
+    return ref.rank
+
+
+def resolve_target(path: str, iris: Iris) -> URIRef:
+    """IRI of the node a model path (as printed in ``provenance.tsv``) names.
+
+    >>> iris = Iris("4-09-07-04")
     >>> str(resolve_target("common/5/W1.2", iris)).removeprefix(iris.base)
     'occupation/4-09-07-04/level/5/content/1.2'
     """
-    parts = path.split("/")
-    head = parts[0]
-    if head == "profile":
-        return iris.occupation()
-    if head == "trade" and len(parts) == 2 and parts[1]:
-        return iris.trade(parts[1])
-    if head == "basic" and len(parts) >= 2 and parts[1]:
-        if len(parts) == 2:
-            return iris.basic_group(parts[1])
-        return iris.basic_item(parts[1], path)  # the item's key is its whole model path
-    if head == "eligibility" and len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
-        return iris.eligibility(int(parts[1]), int(parts[2]))
-    if head == "eligibility" and len(parts) == 2 and parts[1].isdigit():
-        return iris.occupation()  # a level's 具备以下条件…可申报X heading: the profile's text
-    if head == "assessment" and len(parts) >= 2 and parts[1]:
-        return iris.assessment("/".join(parts[1:]))
-    if len(parts) < 2 or not head or head in ("trade", "basic") or parts[1] not in _RANKS:
-        raise ValueError(f"unknown model path {path!r}")
-    trade = None if head == "common" else head
-    rank = int(parts[1])
-    if len(parts) == 2:
-        return iris.trade_level(trade, rank)
-    if parts[2] == "weight" and len(parts) == 5 and parts[3] in _EXAMS and parts[4]:
-        return iris.weight(trade, rank, parts[3], parts[4])
-    if len(parts) == 3 and parts[2]:
-        letter, code = parts[2][0], parts[2][1:]
-        depth = _REQUIREMENT_LETTERS.get(letter)
-        if depth is not None and _CODE.match(code) and code.count(".") + 1 == depth:
-            if letter == "F":
-                return iris.function(trade, rank, code)
-            if letter == "W":
-                return iris.work_content(trade, rank, code)
-            kind = "skill" if letter == "S" else "knowledge"
-            return iris.requirement(trade, rank, kind, code)
-    raise ValueError(f"unknown model path {path!r}")
+    return node_iri(NodeRef.parse(path), iris)
 
 
 def covered_levels(trade_levels: list[TradeLevel]) -> dict[LevelKey, LevelKey]:
@@ -565,7 +571,7 @@ class _Builder:
             self.add(node, V.findingKind, SG[f.kind.value])
             for text, lang in split_message(f.message):
                 self.text(node, V.message, text, lang)
-            self.add(node, V.affects, resolve_target(f.target, self.iris))
+            self.add(node, V.affects, node_iri(f.target, self.iris))
 
 
 def split_message(message: str) -> list[tuple[str, str]]:

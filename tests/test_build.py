@@ -82,7 +82,7 @@ def test_report_counts_agree_with_an_independent_reading_of_the_raw_text(built, 
 
 
 def test_every_finding_kind_of_the_issue_is_found_in_this_draft(standard):
-    found = {(f.kind, f.line, f.target) for f in standard.findings}
+    found = {(f.kind, f.line, f.target.path) for f in standard.findings}
     expected = {
         (FindingKind.PRINTED_CODE_MISFIT, 422, "common/5/S1.2.3"),  # printed 1.1.3 under 1.2
         (FindingKind.PRINTED_CODE_MISFIT, 6470, "civil-aviation/3/S1.2.2"),  # printed 2.2.2
@@ -110,7 +110,7 @@ def test_weight_columns_not_summing_to_100_are_found(tmp_path, source_lines, sta
     src.write_text("\n".join(lines), encoding="utf-8")
     std = parse_standard(src)
     sums = [f for f in std.findings if f.kind == FindingKind.WEIGHT_SUM]
-    assert [(f.line, f.target) for f in sums] == [(7377, "common/5")]
+    assert [(f.line, f.target.path) for f in sums] == [(7377, "common/5")]
     assert "105" in sums[0].message
     assert not [f for f in standard.findings if f.kind == FindingKind.WEIGHT_SUM]
 
@@ -139,7 +139,7 @@ def test_table_lines_end_in_exactly_one_node_unless_they_hold_two_cells(standard
 def test_findings_are_in_the_graph_and_the_report(built):
     report = (built.out / "report.md").read_text(encoding="utf-8")
     for f in built.standard.findings:
-        assert f"| {f.line} | {f.kind.value} | `{f.target}` |" in report
+        assert f"| {f.line} | {f.kind.value} | `{f.target.path}` |" in report
     nt = (built.out / "graph.nt").read_text(encoding="utf-8")
     assert '<https://w3id.org/skillgraph/ontology#printedCode> "2.13"' in nt
 

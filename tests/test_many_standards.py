@@ -215,6 +215,25 @@ def test_every_node_path_in_provenance_names_a_node_of_the_graph(built_all, stor
             assert found is not None, (std.profile.code, path, iri)
 
 
+def test_every_finding_names_its_node_by_reference_and_the_node_is_in_the_graph(
+    built_all, store
+):
+    from skillgraph.iris import Iris
+    from skillgraph.model import NodeRef
+    from skillgraph.to_rdf import node_iri
+
+    seen = set()
+    for std in built_all.standards:
+        iris = Iris(std.profile.code)
+        for f in std.findings:
+            assert isinstance(f.target, NodeRef), f
+            assert NodeRef.parse(f.target.path) == f.target  # reports print what it names
+            iri = ox.NamedNode(str(node_iri(f.target, iris)))
+            assert next(iter(store.quads_for_pattern(iri, None, None)), None) is not None, f
+            seen.add(f.target.kind)
+    assert len(seen) >= 4, seen  # table nodes and profile topics both carry findings
+
+
 @pytest.mark.java
 def test_hermit_finds_both_standards_consistent_and_agrees_with_the_closure(built_all):
     from skillgraph.reason import check_with_hermit

@@ -150,7 +150,7 @@ def test_a_row_continued_on_a_new_page_joins_its_function(ai):
 
 
 def test_the_published_texts_numbering_defects_are_findings(ai):
-    found = Counter((f.kind.value, f.target) for f in ai.findings)
+    found = Counter((f.kind.value, f.target.path) for f in ai.findings)
     assert found == Counter({
         ("MissingNumber", "common/5/K3.2.1"): 1,  # 智能系统维护知识, unnumbered
         ("DuplicateNumber", "common/3/S3.2.2"): 1,  # 3.2.1 printed twice

@@ -134,12 +134,12 @@ def test_trade_ranks_follow_the_sentence_not_a_fixed_list():
 
 
 def test_footnote_1_agreeing_on_six_trades_gives_no_finding(parsed):
-    assert [f.target for f in parsed[2]] == ["profile/training-hours"]
+    assert [f.target.path for f in parsed[2]] == ["profile/training-hours"]
 
 
 def test_footnote_1_disagreeing_on_the_trade_count_is_a_finding():
     lines = edited({62: "员、民航碳排放管理员等 7个工种。“L”为绿色职业标识。 "})
-    findings = [f for f in parse(lines)[2] if f.target == "profile/trades"]
+    findings = [f for f in parse(lines)[2] if f.target.path == "profile/trades"]
     assert len(findings) == 1
     assert findings[0].kind is FindingKind.PROFILE_CONTRADICTION
     assert findings[0].line == 60
@@ -147,7 +147,7 @@ def test_footnote_1_disagreeing_on_the_trade_count_is_a_finding():
 
 def test_stated_trade_count_differing_from_the_names_listed_is_a_finding():
     lines = edited({36: "放管理员等四个工种共设五个等级，分别为：五级/初级工、四级/中级工、三"})
-    findings = [f for f in parse(lines)[2] if f.target == "profile/trades"]
+    findings = [f for f in parse(lines)[2] if f.target.path == "profile/trades"]
     assert [f.line for f in findings] == [36]
     assert findings[0].message.startswith("句中称四个工种，却列出5个")
     assert "states 4 trades but lists 5" in findings[0].message
@@ -165,7 +165,7 @@ def test_training_hours_per_rank_and_the_full_sentence(profile):
 
 
 def test_training_hours_naming_a_level_twice_is_a_finding(parsed):
-    [finding] = [f for f in parsed[2] if f.target == "profile/training-hours"]
+    [finding] = [f for f in parsed[2] if f.target.path == "profile/training-hours"]
     assert finding.kind is FindingKind.PROFILE_CONTRADICTION
     assert finding.line == 71
     assert finding.message == (
@@ -177,7 +177,7 @@ def test_training_hours_naming_a_level_twice_is_a_finding(parsed):
 def test_training_hours_twice_with_different_values_is_a_second_finding():
     lines = edited({71: "三级/高级工 90标准学时；二级/技师、一级/高级技师 100标准学时。 "})
     profile, _, findings, _ = parse(lines)
-    messages = [f.message for f in findings if f.target == "profile/training-hours"]
+    messages = [f.message for f in findings if f.target.path == "profile/training-hours"]
     assert len(messages) == 2
     assert "80 and 90" in messages[1]
     assert profile.training_hours[3] == 80  # the first statement is kept
@@ -246,7 +246,7 @@ def test_footnote_markers_are_stripped_but_recorded(profile):
 
 def test_rank_without_conditions_is_a_finding():
     lines = edited(dict.fromkeys(range(239, 248), ""))
-    findings = [f for f in parse(lines)[2] if f.target == "eligibility/1"]
+    findings = [f for f in parse(lines)[2] if f.target.path == "eligibility/1"]
     assert len(findings) == 1
     assert findings[0].kind is FindingKind.PROFILE_CONTRADICTION
     assert "一级/高级技师" in findings[0].message
@@ -254,7 +254,7 @@ def test_rank_without_conditions_is_a_finding():
 
 def test_skipped_condition_number_is_a_finding():
     lines = edited({91: "（3）累计从事本职业或相关职业工作 4年（含）以上。 "})
-    findings = [f for f in parse(lines)[2] if f.target == "eligibility/4"]
+    findings = [f for f in parse(lines)[2] if f.target.path == "eligibility/4"]
     assert [(f.kind, f.line) for f in findings] == [
         (FindingKind.MISSING_NUMBER, 91),
         (FindingKind.DUPLICATE_NUMBER, 93),
@@ -485,7 +485,7 @@ def test_tiny_hand_written_profile_parses():
     text = "\n\n".join(line + " " for line in TINY)  # every line ends its paragraph
     profile, groups, findings, owner = parse_profile(text.split("\n"), source="tiny.txt")
     assert (profile.name, profile.green, profile.training_hours) == ("测试员", False, {2: 100})
-    assert [f.target for f in findings] == [
+    assert [f.target.path for f in findings] == [
         "profile/training-hours",  # 一级 has no hours
         "eligibility/1",  # 一级 has no conditions
         "basic/2.1.2",  # (2) is missing

@@ -134,7 +134,7 @@ def write_workbook(std: Standard, path: Path) -> Path:
     findings = book.create_sheet("findings")
     findings.append(FINDING_HEAD)
     for finding in std.findings:
-        findings.append([finding.kind.value, finding.message, finding.line, finding.target])
+        findings.append([finding.kind.value, finding.message, finding.line, finding.target.path])
     rest = book.create_sheet(MODEL_SHEET)
     text = json.dumps(to_data(std), ensure_ascii=False)
     rest.append(["JSON of the parsed model, in pieces; the other sheets override it"])
@@ -274,6 +274,10 @@ def _findings(path: Path, book: Any, std: Standard) -> None:
         if kind not in kinds:
             raise _fail(path, "findings", n, f"finding kind {kind!r} is not one of "
                         f"{', '.join(kinds)}")  # fmt: skip
+        try:
+            ref = M.NodeRef.parse(str(target))
+        except ValueError as exc:
+            raise _fail(path, "findings", n, f"node {target!r}: {exc}") from None
         std.findings.append(M.Finding(kinds[kind], str(message),
                                       _int(line, path, "findings", n, "source line"),
-                                      str(target)))  # fmt: skip
+                                      ref))  # fmt: skip
