@@ -1,13 +1,13 @@
-"""The README's table of catalog queries, generated from the queries' own headers.
+"""The table of catalog queries in docs/endpoint.md, generated from the queries' own headers.
 
     python scripts/query_table.py            # print it
-    python scripts/query_table.py --write    # and put it into README.md
+    python scripts/query_table.py --write    # and put it into docs/endpoint.md
 
 One row per ``queries/*.rq`` (``skillgraph.catalog``): name, title, parameters as the
 header declares them, and the median latency measured by ``benchmarks/run.py``
 (``benchmarks/results/queries.json``, pyoxigraph at 1×; "—" until a run has measured the
 query). ``--write`` replaces what lies between the ``<!-- queries:table:… -->`` markers, so
-a new query is listed without typing a row; tests/test_docs.py fails when the README is out
+a new query is listed without typing a row; tests/test_docs.py fails when the page is out
 of date.
 """
 
@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-README = REPO / "README.md"
+README = REPO / "docs" / "endpoint.md"  # the page for people querying the graph
 RESULTS = REPO / "benchmarks" / "results" / "queries.json"
 MARKERS = ("<!-- queries:table:begin -->", "<!-- queries:table:end -->")
 # Default IRIs are shown relative to the shipped occupation, or else to the data base.
@@ -69,7 +69,7 @@ def _ms(value: float | None) -> str:
 
 
 def table() -> str:
-    """The Markdown table (and its source line) for README.md."""
+    """The Markdown table (and its source line) for docs/endpoint.md."""
     from skillgraph.catalog import catalog
     from skillgraph.params import parse_parameters
 
@@ -88,7 +88,7 @@ def table() -> str:
 
 
 def published(text: str) -> str:
-    """What the README holds between the markers."""
+    """What the page holds between the markers."""
     begin, end = MARKERS
     if begin not in text or end not in text:
         raise SystemExit(f"{README}: markers {begin} … {end} not found")
@@ -96,7 +96,7 @@ def published(text: str) -> str:
 
 
 def write() -> bool:
-    """Put the table into README.md; True when the file changed."""
+    """Put the table into docs/endpoint.md; True when the file changed."""
     text = README.read_text(encoding="utf-8")
     begin, end = MARKERS
     new = text[: text.index(begin) + len(begin)] + "\n" + table() + "\n" + text[text.index(end):]

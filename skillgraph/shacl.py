@@ -1,6 +1,6 @@
 """SHACL Core and SHACL-SPARQL validation by the shifty engine (PyPI ``pyshifty``).
 
-Why shifty, and the measurements behind the choice, are in README.md ("SHACL engine"):
+Why shifty, and the measurements behind the choice, are in docs/committee.md ("SHACL engine"):
 it passes the W3C SHACL core and SPARQL suites (``tests/w3c/shacl/``) and validates a
 standard in about half a second, SPARQL constraints included.  Two things are done around
 it, each because the suite shows the engine needs it:

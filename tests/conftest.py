@@ -44,7 +44,7 @@ SLOW_MODULES = {
     "test_http_hygiene.py": "slow and flooding clients against a live `skillgraph serve`",
 }
 # The parser fuzzing runs 60 reproducible cases (seconds) in the fast tier; a long run
-# (SKILLGRAPH_FUZZ_EXAMPLES above that, README "Robustness") is slow.
+# (SKILLGRAPH_FUZZ_EXAMPLES above that, docs/security.md "Robustness") is slow.
 if int(os.environ.get("SKILLGRAPH_FUZZ_EXAMPLES", "60")) > 60:
     SLOW_MODULES["test_fuzz_parser.py"] = "a long fuzz run (SKILLGRAPH_FUZZ_EXAMPLES)"
 

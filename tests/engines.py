@@ -1,7 +1,7 @@
 """Real engines for end-to-end tests: Virtuoso, `skillgraph serve`, headless Chromium.
 
-The catalog runs unchanged on any SPARQL 1.1 engine loaded from our dumps (README "Query
-catalog"; Jena ARQ is in `tests/jena.py`). These helpers start such
+The catalog runs unchanged on any SPARQL 1.1 engine loaded from our dumps (docs/endpoint.md,
+"Query catalog"; Jena ARQ is in `tests/jena.py`). These helpers start such
 engines on loopback in a temp dir, load the built dumps and hand back an endpoint URL;
 they never touch a system-wide database or profile. Each start function raises
 ``EngineMissing`` (turned into a skip by the fixtures) when its program is not installed,

@@ -1,7 +1,7 @@
 """Catalog parity: every catalog query answers the same on every engine, row by row.
 
 The catalog is plain SPARQL 1.1 so that read replicas of any engine, loaded from our dumps,
-answer it unchanged (README "Query catalog"). Each catalog query, with each parameter set
+answer it unchanged (docs/endpoint.md "Query catalog"). Each catalog query, with each parameter set
 of its header's examples, runs on
 
 - ``embedded``: pyoxigraph over the build, the reference;

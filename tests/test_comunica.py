@@ -1,6 +1,6 @@
 """A third-party client: Comunica runs the README's example queries against `skillgraph serve`.
 
-README "Querying the endpoint" shows what a client may ask. Comunica (npm
+docs/endpoint.md "Querying the endpoint" shows what a client may ask. Comunica (npm
 ``@comunica/query-sparql`` 4, installed by ``scripts/install-test-deps.sh`` with ``npm ci``
 into ``tests/node/``; nothing is downloaded here) asks the same, two ways: with the
 endpoint as a SPARQL source, and by dereferencing a resource's IRI under ``/id/`` (content

@@ -1,6 +1,7 @@
-"""Docs that cannot drift: every CLI command and every catalog query is documented, the
-generated tables are the ones in the README, and nothing cites a document outside the
-repository (CONTRIBUTING.md, "Docs that cannot drift")."""
+"""Docs that cannot drift: every CLI command and option written in the docs exists, every
+catalog query is documented, the generated tables are the ones in the docs, links resolve,
+and nothing cites a document outside the repository (CONTRIBUTING.md, "Docs that cannot
+drift")."""
 
 from __future__ import annotations
 
@@ -13,12 +14,92 @@ from skillgraph.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
+DOCS = REPO / "docs"
+CLI_PAGE = DOCS / "cli.md"
+USER_PAGES = ("endpoint", "curriculum", "publishing", "committee")  # a page per kind of user
 
 
-def test_every_cli_command_is_in_the_readme():
-    text = README.read_text(encoding="utf-8")
+def _doc_files() -> list[Path]:
+    return [README, REPO / "CONTRIBUTING.md", *sorted(DOCS.glob("*.md"))]
+
+
+def test_every_cli_command_is_in_the_cli_page():
+    text = CLI_PAGE.read_text(encoding="utf-8")
     for name in main.commands:
-        assert f"skillgraph {name}" in text, f"README does not document `skillgraph {name}`"
+        assert f"skillgraph {name}" in text, f"docs/cli.md does not document `skillgraph {name}`"
+
+
+COMMAND_LINE = re.compile(r"^\s*(?:\$\s*)?skillgraph\s+([a-z]+)\b(.*)$")
+
+
+def _command_lines(text: str):
+    """(command, the rest of its line and continuation lines) of every `skillgraph CMD`
+    line inside the code blocks of a Markdown text."""
+    in_code, pending = False, None
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+            continue
+        if not in_code:
+            continue
+        if pending is not None:  # a continuation of the line before
+            pending[1].append(line)
+            if not line.rstrip().endswith("\\") and not line.startswith(" " * 10):
+                yield pending[0], " ".join(pending[1])
+                pending = None
+            continue
+        m = COMMAND_LINE.match(line)
+        if m:
+            pending = (m.group(1), [m.group(2)])
+            if not line.rstrip().endswith("\\"):
+                yield pending[0], " ".join(pending[1])
+                pending = None
+
+
+def test_every_option_the_docs_write_exists():
+    """`skillgraph CMD … --flag` in any code block of the docs names a real option of CMD."""
+    options = {name: {o for p in cmd.params for o in getattr(p, "opts", [])}
+               for name, cmd in main.commands.items()}  # fmt: skip
+    wrong, seen = [], 0
+    for path in _doc_files():
+        for command, rest in _command_lines(path.read_text(encoding="utf-8")):
+            rest = rest.split("#")[0]  # a comment after the command
+            assert command in options, f"{path.name}: no command `skillgraph {command}`"
+            for flag in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", rest):
+                seen += 1
+                if flag not in options[command] and flag != "--help":
+                    wrong.append(f"{path.relative_to(REPO)}: skillgraph {command} {flag}")
+    assert seen > 40
+    assert wrong == []
+
+
+def test_the_option_check_catches_an_unknown_flag():
+    text = "```sh\nskillgraph build --sauce x\nskillgraph query a \\\n  --param k=v\n```\n"
+    assert list(_command_lines(text)) == [("build", " --sauce x"), ("query", " a \\   --param k=v")]
+
+
+def test_the_readme_is_short_and_leads_to_a_page_per_user():
+    text = README.read_text(encoding="utf-8")
+    before_tables = text[: text.index("## Performance targets")]
+    assert len(before_tables.split()) < 450, "README is read in two minutes: move detail to docs/"
+    for page in USER_PAGES:
+        assert f"(docs/{page}.md)" in text, page
+        assert (DOCS / f"{page}.md").is_file(), page
+    assert "pip install -e '.[test]' && ruff check . && pytest" in text  # what .ci/run runs
+
+
+MD_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def test_relative_links_of_the_docs_resolve():
+    broken = []
+    for path in _doc_files():
+        for target in MD_LINK.findall(path.read_text(encoding="utf-8")):
+            if re.match(r"[a-z]+:", target) or target.startswith("#"):
+                continue
+            if not (path.parent / target.split("#")[0]).exists():
+                broken.append(f"{path.relative_to(REPO)}: {target}")
+    assert broken == []
 
 
 def test_every_catalog_query_has_title_description_parameters_and_example():
@@ -54,19 +135,19 @@ def test_published_benchmark_tables_are_the_ones_in_the_results_files():
             f"{path.name} is out of date: run python benchmarks/report.py --write")
 
 
-def test_the_readme_query_table_is_generated_from_every_query_header():
+def test_the_query_table_is_generated_from_every_query_header():
     """`python scripts/query_table.py --write` after adding or changing a query."""
     script = _script(REPO / "scripts" / "query_table.py")
-    text = README.read_text(encoding="utf-8")
+    text = (DOCS / "endpoint.md").read_text(encoding="utf-8")
     assert script.published(text) == script.table().strip(), (
-        "README.md's query table is out of date: run python scripts/query_table.py --write")
+        "docs/endpoint.md's query table is out of date: run python scripts/query_table.py --write")
     for q in catalog():
         assert f"| `{q.name}` |" in script.table(), q.name
 
 
-def test_the_readme_layout_table_names_every_top_level_folder():
-    text = README.read_text(encoding="utf-8")
-    layout = text[text.index("## Layout"):text.index("## Modelling decisions")]
+def test_the_layout_table_names_every_top_level_folder():
+    text = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    layout = text[text.index("## Layout"):text.index("## Invariants")]
     folders = {p.name for p in REPO.iterdir() if p.is_dir() and (p.name == ".ci" or (
         not p.name.startswith(".") and not p.name.endswith(".egg-info")
         and p.name not in {"build", "site", "test-artifacts", "__pycache__"}))}
@@ -91,9 +172,7 @@ SKIPPED_DIRS = {".git", ".venv", "build", "site", "test-artifacts", "__pycache__
 # Citations in folders being rewritten elsewhere, to be reworded there: file → the texts
 # matched, in order. The test fails while an entry no longer matches, so the list only
 # shrinks (line numbers are not pinned, so edits around them do not break it).
-PENDING = {
-    "skillgraph/server/app.py": ["STY" "LE §11"],
-}
+PENDING: dict[str, list[str]] = {}
 
 
 def _citing_files():
@@ -144,10 +223,10 @@ def _headings(path: Path) -> set[str]:
     return names
 
 
-CITED_DOCS = {"docs/architecture.md": REPO / "docs" / "architecture.md", "README": README,
-              "CONTRIBUTING": REPO / "CONTRIBUTING.md"}  # fmt: skip
+CITED_DOCS = {"README": README, "CONTRIBUTING": REPO / "CONTRIBUTING.md"} | {
+    f"docs/{p.name}": p for p in DOCS.glob("*.md")}  # fmt: skip
 CITATION = re.compile(
-    r'(docs/architecture\.md|README|CONTRIBUTING)(?:\.md)?(?:,|\s*\(|\s)\s*'
+    r'(docs/[a-z-]+\.md|README|CONTRIBUTING)(?:\.md)?(?:,|\s*\(|\s)\s*'
     r'(?:"([A-Z][^"]{1,60})"|([A-Z][A-Za-z ]+?)[),.;:])')
 
 
@@ -162,10 +241,10 @@ def test_cited_sections_exist():
         text = re.sub(r"\s*\n\s*(?:#\s*)?", " ", path.read_text(encoding="utf-8"))
         for m in CITATION.finditer(text):
             quoted, bare = m.group(2), m.group(3)
-            if bare and m.group(1) != "docs/architecture.md":
+            if bare and not m.group(1).startswith("docs/"):
                 continue  # "README has …": prose, not a section name
             found += 1
-            if (quoted or bare).strip() not in headings[m.group(1)]:
+            if m.group(1) not in headings or (quoted or bare).strip() not in headings[m.group(1)]:
                 missing.add((rel, m.group(1), quoted or bare))
     assert found > 30
     assert missing == set()

@@ -1,6 +1,7 @@
 """The web app: one route table over the views, the shared state, and ``serve``.
 
-Read the URL space here (STYLE §11): every route the server answers is in ``ROUTES``.
+Read the URL space here: every route the server answers is in ``ROUTES`` (one module per
+view in ``views/``, as docs/architecture.md, "Stages and their contracts", lists).
 The app is an ASGI (Starlette) app: pages run in its thread pool on the main process's
 store, SPARQL queries in a :class:`~skillgraph.server.worker.QueryPool` of processes.
 """
