@@ -724,7 +724,10 @@ def _number(value: object) -> int | float:
 def export_command(
     fmt: str, occupation: str | None, out: Path | None, build_dir: Path, source: Path | None
 ) -> None:
-    """Write each standard of a build in an interchange format (see docs/publishing.md "Interchange")."""
+    """Write each standard of a build in an interchange format.
+
+    The formats and what each holds: docs/publishing.md, "Interchange".
+    """
     from .interchange.export import export
     from .interchange.graph import InterchangeError
 

@@ -1,4 +1,5 @@
-"""SHACL validation of a skillgraph graph (docs/committee.md "SHACL engine"; :mod:`skillgraph.shacl`).
+"""SHACL validation of a skillgraph graph (:mod:`skillgraph.shacl`; docs/committee.md,
+"SHACL engine").
 
 The report is SHACL's own: ``sh:conforms`` is false as soon as there is any result.  Our
 rule on top of it: violations mean our data is broken and fail a build (and
