@@ -530,6 +530,16 @@ def test_findings_of_one_kind(run, standard, built_all) -> None:
     assert len(run("findings")) == every > len(standard.findings)
 
 
+def test_findings_by_kind_counts_each_standards_findings(run, built_all) -> None:
+    from collections import Counter
+
+    rows = run("findings-by-kind")
+    got = {(r["occupation"].rsplit("/", 1)[1], r["findingKind"]): int(r["findings"]) for r in rows}
+    expected = {(s.profile.code, kind): n for s in built_all.standards
+                for kind, n in Counter(f.kind.value for f in s.findings).items()}  # fmt: skip
+    assert got == expected and len(expected) > 2
+
+
 def test_overview_counts_has_a_row_per_table(run, source_lines) -> None:
     rows = run("overview-counts", occupation=CARBON)
     assert [r["label"] for r in rows][:1] == [section(source_lines, None, 5).label]
