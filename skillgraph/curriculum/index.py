@@ -79,6 +79,8 @@ class StandardIndex:
     functions: dict[str, FunctionInfo]
     requirements: dict[str, RequirementInfo]
     competencies: dict[str, list[str]]  # competency IRI → requirement IRIs expressing it
+    # every name of a national level in the graph (三级, 高级工, senior worker …) → its rank
+    rank_names: dict[str, int] = field(default_factory=dict)
 
     def ref(self, requirement: str) -> str:
         """``碳排放核算员/3/S2.2.1``: the spreadsheet form of a requirement IRI."""
@@ -209,4 +211,20 @@ def load_index(store: ox.Store) -> StandardIndex:
         requirements[req.iri] = req
         fn.requirements.append(req.iri)
         competencies.setdefault(req.competency, []).append(req.iri)
-    return StandardIndex(occ_zh, occ_en, levels, functions, requirements, competencies)
+    return StandardIndex(occ_zh, occ_en, levels, functions, requirements, competencies,
+                         _rank_names(store))
+
+
+def _rank_names(store: ox.Store) -> dict[str, int]:
+    """Names of the national levels from their labels (``三级/高级工``, ``Level 3 / Senior
+    worker``): the whole label and each part, NFKC-normalized and case-folded."""
+    import unicodedata
+
+    names: dict[str, int] = {}
+    for row in _rows(store, "SELECT ?rank ?label WHERE { ?l a sg:SkillLevel ; sg:rank ?rank ; "
+                            "skos:prefLabel ?label }"):  # fmt: skip
+        label = unicodedata.normalize("NFKC", row["label"]).casefold()
+        for name in (label, *label.split("/")):
+            if name.strip():
+                names[" ".join(name.split())] = int(row["rank"])
+    return names

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-__all__ = ["LIMITS", "CurriculumError", "Issue", "Limits", "Table", "column_letter",
-           "neutralise", "read_table"]
+__all__ = ["HEADER_ALIASES", "LIMITS", "CurriculumError", "Issue", "Limits", "Table",
+           "accepted_headers", "column_letter", "neutralise", "read_table"]
 
 REQUIRED = ("course_id", "course_title", "hours", "requirement")
 OPTIONAL = ("treatment", "notes", "description")
@@ -99,9 +100,56 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _canonical(header: str) -> str:
-    text = unicodedata.normalize("NFKC", header).strip().casefold()
+# Every header a designer may write for a column, English or Chinese (compared after NFKC,
+# case folding and "-"/blank → "_"): the one table of accepted spellings.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "course_id": ("course_id", "course", "course_code", "course_no", "id", "课程编号", "课程代码",
+                  "课程号", "课程代号", "编号"),
+    "course_title": ("course_title", "title", "course_name", "name", "课程名称", "课程名",
+                     "名称", "课程"),
+    "hours": ("hours", "planned_hours", "hour", "学时", "课时", "学时数", "课时数", "计划学时",
+              "总学时"),
+    "requirement": ("requirement", "requirements", "reference", "ref", "要求", "对应要求",
+                    "要求编号", "标准要求", "对应标准要求", "对应标准", "能力要求"),
+    "treatment": ("treatment", "depth", "程度", "培养程度", "教学程度", "掌握程度", "要求程度"),
+    "notes": ("notes", "note", "comment", "comments", "备注", "说明"),
+    "description": ("description", "summary", "课程描述", "课程简介", "课程说明", "简介", "描述"),
+}
+_ALIAS_OF = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).strip().casefold()
     return "_".join(text.replace("-", " ").split())
+
+
+def _canonical(header: str) -> str:
+    """The column a header names: an alias of :data:`HEADER_ALIASES`, else the header folded.
+
+    A bilingual header names the column when one of its parts does.
+
+    >>> _canonical("学时"), _canonical("课程名称 / Course title"), _canonical("Planned hours")
+    ('hours', 'course_title', 'hours')
+    """
+    text = _fold(header)
+    if text in _ALIAS_OF:
+        return _ALIAS_OF[text]
+    parts = [_fold(p) for p in re.split(r"[/／|()（）\n]+", unicodedata.normalize("NFKC", header))]
+    found = {_ALIAS_OF[p] for p in parts if p in _ALIAS_OF}
+    if len(found) == 1:
+        return found.pop()
+    words = [w for w in re.split(r"[\s/|()（）]+", unicodedata.normalize("NFKC", header)) if w]
+    found = {_ALIAS_OF[_fold(w)] for w in words if _fold(w) in _ALIAS_OF}
+    return found.pop() if len(found) == 1 else text
+
+
+def accepted_headers(name: str) -> str:
+    """The spellings accepted for column ``name``, for messages and the docs.
+
+    >>> accepted_headers("hours")
+    'hours, planned_hours, hour, 学时, 课时, 学时数, 课时数, 计划学时, 总学时'
+    """
+    return ", ".join(HEADER_ALIASES[name])
 
 
 def _too_big(path: Path, row: int, what: str) -> CurriculumError:
@@ -141,15 +189,11 @@ def read_table(path: Path, limits: Limits = LIMITS) -> Table:
             issues.append(Issue(str(path), 1, column_letter(i), grid[0][i],
                                 f"column {name} appears twice"))  # fmt: skip
         columns[name] = f"{column_letter(i)} ({name})"
-    from .refs import closest
-
-    present = [h for h in header if h]
+    unknown = [(i, grid[0][i]) for i, name in enumerate(header)
+               if name and name not in HEADER_ALIASES]  # fmt: skip
     for name in REQUIRED:
         if name not in columns:
-            near = [h for h in closest(name, present, 1) if h not in REQUIRED + OPTIONAL]
-            hint = f"; is {near[0]!r} meant to be it?" if near else ""
-            issues.append(Issue(str(path), 1, name, "", f"missing column {name} (the header has: "
-                                f"{', '.join(present)}){hint}"))  # fmt: skip
+            issues.append(Issue(str(path), 1, name, "", _missing(name, unknown)))
     if issues:
         raise CurriculumError(issues)
     long_cells = [
@@ -170,6 +214,27 @@ def read_table(path: Path, limits: Limits = LIMITS) -> Table:
             for i, name in enumerate(header) if name
         }))  # fmt: skip
     return Table(str(path), columns, rows)
+
+
+def _missing(name: str, unknown: list[tuple[int, str]]) -> str:
+    """Why column ``name`` is missing: what it may be called, and which unknown header of
+    the file is probably meant (did you mean …)."""
+    from ..names import edit_distance
+
+    text = f"missing column {name} (accepted headers: {accepted_headers(name)})"
+    best = None
+    for i, header in unknown:
+        folded = _fold(header)
+        for alias in HEADER_ALIASES[name]:
+            d = edit_distance(folded, alias)
+            if d <= max(1, len(alias) // 3) and (best is None or d < best[0]):
+                best = (d, i, header)
+    if best is not None:
+        text += f"; column {column_letter(best[1])} is headed {best[2]!r}: did you mean {name}?"
+    elif unknown:
+        heads = ", ".join(f"{column_letter(i)} {h!r}" for i, h in unknown)
+        text += f"; the header has unknown column(s) {heads}"
+    return text
 
 
 def _csv_grid(path: Path, limits: Limits) -> list[list[str]]:
