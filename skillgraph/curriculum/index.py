@@ -33,6 +33,7 @@ class RequirementInfo:
     work_content_position: int
     trade_level: str  # IRI of the trade-level whose table holds it
     line: int | None = None
+    text_en: str = ""  # the reviewed English translation, where there is one
 
     @property
     def letter(self) -> str:
@@ -183,7 +184,7 @@ def load_index(store: ox.Store) -> StandardIndex:
     competencies: dict[str, list[str]] = {}
     for row in _rows(
         store,
-        """SELECT ?fn ?wcCode ?wcName ?wcPos ?r ?class ?code ?text ?pos ?comp ?line WHERE {
+        """SELECT ?fn ?wcCode ?wcName ?wcPos ?r ?class ?code ?text ?pos ?comp ?line ?en WHERE {
           ?fn sg:hasWorkContent ?wc . ?wc sg:hasRequirement ?r .
           ?wc skos:notation ?wcCode ; sg:position ?wcPos ;
               skos:prefLabel ?wcName FILTER (lang(?wcName) = "zh")
@@ -191,6 +192,7 @@ def load_index(store: ox.Store) -> StandardIndex:
              skos:prefLabel ?text FILTER (lang(?text) = "zh")
           VALUES (?class ?order) { (sg:SkillRequirement 1) (sg:KnowledgeRequirement 2) }
           OPTIONAL { ?r sg:sourceLine ?line }
+          OPTIONAL { ?r skos:prefLabel ?en FILTER (lang(?en) = "en") }
         } ORDER BY ?fn ?wcPos ?order ?pos""",
     ):
         fn = functions[row["fn"]]
@@ -207,6 +209,7 @@ def load_index(store: ox.Store) -> StandardIndex:
             work_content_position=int(row["wcPos"]),
             trade_level=fn.trade_level,
             line=int(row["line"]) if "line" in row else None,
+            text_en=row.get("en", ""),
         )
         requirements[req.iri] = req
         fn.requirements.append(req.iri)

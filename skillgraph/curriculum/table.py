@@ -16,7 +16,7 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -84,6 +84,12 @@ class Table:
     file: str
     columns: dict[str, str]  # canonical column name → "C (hours)" for messages
     rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row, canonical column → text)
+    # the template layout: (row, column, course id) → where that value is, for messages
+    cells: dict[tuple[int, str, str], str] = field(default_factory=dict)
+
+    def where(self, row: int, column: str, course_id: str = "") -> str:
+        """How a message names the cell of ``column`` in ``row`` (of ``course_id``)."""
+        return self.cells.get((row, column, course_id)) or self.columns.get(column, column)
 
 
 def column_letter(index: int) -> str:
@@ -123,7 +129,19 @@ def _fold(text: str) -> str:
     return "_".join(text.replace("-", " ").split())
 
 
-def _canonical(header: str) -> str:
+# The template's layout (one row per requirement, one column per course; see
+# :mod:`.template`): its header column and the requirement's descriptive columns.
+MATRIX_ROWS = ("requirement", "course_title", "hours")  # column A of rows 1, 2, 3
+MATRIX_INFO: dict[str, tuple[str, ...]] = {
+    "kind": ("kind", "类别", "类型"),
+    "text_zh": ("text_zh", "text", "要求内容", "内容", "中文"),
+    "text_en": ("text_en", "english", "英文", "英文内容"),
+}
+_INFO_OF = {alias: name for name, aliases in MATRIX_INFO.items() for alias in aliases}
+TICKS = frozenset({"✓", "✔", "√", "x", "1", "y", "yes", "true", "是", "○", "●"})
+
+
+def _canonical(header: str, aliases: dict[str, str] = _ALIAS_OF) -> str:
     """The column a header names: an alias of :data:`HEADER_ALIASES`, else the header folded.
 
     A bilingual header names the column when one of its parts does.
@@ -132,14 +150,14 @@ def _canonical(header: str) -> str:
     ('hours', 'course_title', 'hours')
     """
     text = _fold(header)
-    if text in _ALIAS_OF:
-        return _ALIAS_OF[text]
+    if text in aliases:
+        return aliases[text]
     parts = [_fold(p) for p in re.split(r"[/／|()（）\n]+", unicodedata.normalize("NFKC", header))]
-    found = {_ALIAS_OF[p] for p in parts if p in _ALIAS_OF}
+    found = {aliases[p] for p in parts if p in aliases}
     if len(found) == 1:
         return found.pop()
     words = [w for w in re.split(r"[\s/|()（）]+", unicodedata.normalize("NFKC", header)) if w]
-    found = {_ALIAS_OF[_fold(w)] for w in words if _fold(w) in _ALIAS_OF}
+    found = {aliases[_fold(w)] for w in words if _fold(w) in aliases}
     return found.pop() if len(found) == 1 else text
 
 
@@ -179,6 +197,8 @@ def read_table(path: Path, limits: Limits = LIMITS) -> Table:
     if not grid or not any(grid[0]):
         raise CurriculumError([Issue(str(path), 1, "", "", "no header row: the first row must "
                                      f"name the columns {', '.join(REQUIRED + OPTIONAL)}")])
+    if _is_matrix(grid):
+        return _matrix_table(path, grid, limits)
     header = [_canonical(h) for h in grid[0]]
     columns: dict[str, str] = {}
     issues: list[Issue] = []
@@ -196,15 +216,7 @@ def read_table(path: Path, limits: Limits = LIMITS) -> Table:
             issues.append(Issue(str(path), 1, name, "", _missing(name, unknown)))
     if issues:
         raise CurriculumError(issues)
-    long_cells = [
-        Issue(str(path), number, column_letter(i), cell[:40] + "…",
-              f"the cell has {len(cell):,} characters; the limit is {limits.max_cell_chars:,}")
-        for number, cells in enumerate(grid, 1)
-        for i, cell in enumerate(cells)
-        if len(cell) > limits.max_cell_chars
-    ]  # fmt: skip
-    if long_cells:
-        raise CurriculumError(long_cells[:20])
+    _check_cells(path, grid, limits)
     rows = []
     for number, cells in enumerate(grid[1:], 2):
         if not any(c.strip() for c in cells):
@@ -214,6 +226,54 @@ def read_table(path: Path, limits: Limits = LIMITS) -> Table:
             for i, name in enumerate(header) if name
         }))  # fmt: skip
     return Table(str(path), columns, rows)
+
+
+def _check_cells(path: Path, grid: list[list[str]], limits: Limits) -> None:
+    long_cells = [
+        Issue(str(path), number, column_letter(i), cell[:40] + "…",
+              f"the cell has {len(cell):,} characters; the limit is {limits.max_cell_chars:,}")
+        for number, cells in enumerate(grid, 1)
+        for i, cell in enumerate(cells)
+        if len(cell) > limits.max_cell_chars
+    ]  # fmt: skip
+    if long_cells:
+        raise CurriculumError(long_cells[:20])
+
+
+def _is_matrix(grid: list[list[str]]) -> bool:
+    """The template's layout: column A says requirement, course title, hours in rows 1–3."""
+    return len(grid) >= 3 and all(
+        row and _canonical(row[0]) == name for row, name in zip(grid, MATRIX_ROWS, strict=False)
+    )
+
+
+def _matrix_table(path: Path, grid: list[list[str]], limits: Limits) -> Table:
+    """The template layout as the loader's rows: per course, one row with its title and
+    hours, then one row per requirement ticked in its column (a tick ✓ / x / 1, or the
+    treatment I, D, M).  Columns headed by :data:`MATRIX_INFO` (kind, texts) are not
+    courses; a course column with no title, hours or tick (an unused one) is skipped."""
+    _check_cells(path, grid, limits)
+    width = max(len(r) for r in grid)
+    cell = lambda r, c: grid[r][c].strip() if c < len(grid[r]) else ""  # noqa: E731
+    table = Table(str(path), {"requirement": "A (requirement)"}, [])
+    for c in range(1, width):
+        if _canonical(grid[0][c] if c < len(grid[0]) else "", _INFO_OF) in MATRIX_INFO:
+            continue
+        ticks = [r for r in range(3, len(grid)) if cell(r, c)]
+        course_id, title, hours = cell(0, c), cell(1, c), cell(2, c)
+        if not (title or hours or ticks):
+            continue
+        letter = column_letter(c)
+        table.rows.append((2, {"course_id": course_id, "course_title": title, "hours": hours}))
+        for column, row in (("course_id", 1), ("course_title", 2), ("hours", 3)):
+            table.cells[(2, column, course_id)] = f"{letter}{row} ({column})"
+        for r in ticks:
+            mark = cell(r, c)
+            treatment = "" if unicodedata.normalize("NFKC", mark).casefold() in TICKS else mark
+            table.rows.append((r + 1, {"course_id": course_id, "requirement": cell(r, 0),
+                                       "treatment": treatment}))  # fmt: skip
+            table.cells[(r + 1, "treatment", course_id)] = f"{letter} ({course_id or 'course'})"
+    return table
 
 
 def _missing(name: str, unknown: list[tuple[int, str]]) -> str:
