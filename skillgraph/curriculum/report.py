@@ -237,13 +237,19 @@ def _markdown(cov: Coverage) -> str:
     return "\n".join(out)
 
 
-CSS = """
+PAGE_CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",sans-serif;
 margin:1.5rem;color:#1b1b1b;max-width:80rem}
 h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
 th,td{border:1px solid #d0d0d0;padding:.25rem .45rem;vertical-align:top}
-th{background:#f3f3f3;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f3f3f3;text-align:left}
+"""
+CSS = """
+.report table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
+.report th,.report td{border:1px solid #d0d0d0;padding:.25rem .45rem;vertical-align:top}
+.report th{background:#f3f3f3;text-align:left}.report{overflow-x:auto}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
 #heatmap td.cell{text-align:center;min-width:4.5rem;font-variant-numeric:tabular-nums}
 #heatmap th.fn{max-width:8rem;font-weight:normal;font-size:.8rem}
 #heatmap th.lv{text-align:center;background:#e8eef3}#heatmap td.zero{color:#aaa}
@@ -257,11 +263,13 @@ HEAT_STEPS = 20  # heatmap colors: one class per 5 % (classes, not style attribu
 # page keeps working under the server's Content-Security-Policy, which forbids inline styles)
 
 
-def stylesheet() -> str:
-    """The report's CSS: layout, and the heatmap's color classes ``h0`` … ``h20``."""
+def stylesheet(*, standalone: bool = True) -> str:
+    """The report's CSS: tables, and the heatmap's color classes ``h0`` … ``h20``; with
+    the page's own rules (fonts, margins) for the self-contained file, without them for
+    the server's page, which has the site's stylesheet."""
     steps = "".join(f"#heatmap td.h{i},.legend span.h{i}{{{_heat(Fraction(i, HEAT_STEPS))}}}"
                     for i in range(HEAT_STEPS + 1))  # fmt: skip
-    return CSS + steps + "\n"
+    return (PAGE_CSS if standalone else "") + CSS + steps + "\n"
 
 
 def _heat(share: Fraction) -> str:
@@ -298,6 +306,7 @@ def html_body(cov: Coverage) -> str:
         and check.flagged else f"<p>{e(x)}</p>" for x in _headline(cov)
     )  # fmt: skip
     parts = [
+        '<div class="report">',
         f"<h1>课程覆盖 · Curriculum coverage<br>{e(cov.curriculum.label)} → "
         f"{e(cov.target.label)}</h1>",
         f'<p class="meta">curriculum <code>{e(cov.curriculum.iri)}</code> '
@@ -348,6 +357,7 @@ def html_body(cov: Coverage) -> str:
                           ("multi-taught", "Requirements taught by several courses"),
                           ("outside-target", "Mappings outside the target")):  # fmt: skip
         parts.append(f"<h2>{heading}</h2>" + _html_table(*t[name], table_id=name))
+    parts.append("</div>")
     return "\n".join(parts)
 
 
