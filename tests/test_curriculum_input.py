@@ -161,3 +161,22 @@ def test_planned_hours_near_the_standard_are_not_flagged(tmp_path, index):
     assert 'id="hours-flag"' not in render(cov, "html").decode()
     (row,) = tables(cov)["hours-check"][1]
     assert row[1:5] == [standard, standard, 1, "no"]
+
+
+def test_docs_page_lists_every_header_limit_and_bound():
+    """docs/curriculum.md is the designers' reference: it must name every accepted header
+    and every limit the code applies, with the code's values."""
+    from skillgraph.curriculum.table import LIMITS
+    from skillgraph.server.mapping import DEFAULT_TIMEOUT, DEFAULT_WAIT
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "curriculum.md").read_text(
+        encoding="utf-8")
+    for name, aliases in HEADER_ALIASES.items():
+        row = next(line for line in text.splitlines() if line.startswith(f"| {name} "))
+        assert f"| {', '.join(aliases)} |" in row, name
+    for value in (f"{LIMITS.max_file_bytes:,} bytes", f"| rows | {LIMITS.max_rows:,} |",
+                  f"| characters in a cell | {LIMITS.max_cell_chars:,} |",
+                  f"{LIMITS.max_unzipped_bytes:,} bytes", f"{LIMITS.max_zip_ratio}:1",
+                  f"stopped after {DEFAULT_TIMEOUT:g} seconds",
+                  f"busy for {DEFAULT_WAIT:g} seconds"):  # fmt: skip
+        assert value in text, value
