@@ -180,3 +180,16 @@ def test_docs_page_lists_every_header_limit_and_bound():
                   f"stopped after {DEFAULT_TIMEOUT:g} seconds",
                   f"busy for {DEFAULT_WAIT:g} seconds"):  # fmt: skip
         assert value in text, value
+
+
+def test_one_course_may_teach_the_same_code_of_two_occupations(tmp_path, built_all):
+    """With several standards in the build, common levels (``common-5``) and codes repeat
+    across occupations; one course teaching both must still give two teaching nodes."""
+    both = load_index(store_from_build(built_all.out))
+    names = sorted({tl.trade_name for tl in both.trade_levels.values() if tl.trade is None})
+    assert len(names) >= 2
+    rows = [f"C1,通识,8,{name}/5/K2.1.1" for name in names[:2]]
+    path = sheet(tmp_path, "course_id,course_title,hours,requirement", rows)
+    loaded = read_curriculum(path, both)  # SHACL would refuse two rows on one node
+    (course,) = loaded.curriculum.courses
+    assert len({m.target for m in course.mappings}) == 2
