@@ -169,8 +169,6 @@ async def template_download(request: Request) -> Response:
 
 
 def report_css(request: Request) -> Response:
-    if request.method not in ("GET", "HEAD"):
-        raise HTTPException(405)
     return Response(stylesheet(standalone=False), media_type="text/css; charset=utf-8",
                     headers={"Cache-Control": "public, max-age=3600"})
 
