@@ -521,9 +521,14 @@ def publish(
 
 
 @main.command()
-@click.argument("sheet", metavar="MAP", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--target", required=True,
-              help="Trade-level aimed at: TRADE/RANK (碳排放核算员/3, 碳排放管理员/5) or its IRI.")
+@click.argument("sheet", metavar="MAP", required=False,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--target", default=None,
+              help="Trade-level aimed at: TRADE/RANK (碳排放核算员/3, 碳排放核算员/三级, "
+                   "碳排放管理员/五级) or its IRI.")
+@click.option("--template", "template_target", default=None, metavar="TARGET",
+              help="Instead: write an .xlsx template pre-filled with TARGET's requirements "
+                   "(a column per course to tick) to --out; MAP is not read.")
 @click.option(
     "--build",
     "build_dir",
@@ -535,7 +540,7 @@ def publish(
 @click.option("--format", "fmt", type=Choice(["md", "html", "csv", "json"]), default="md",
               show_default=True,
               help="Report format; csv writes one file per table into --out DIR.")
-@click.option("--out", type=click.Path(path_type=Path), default=None,
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
               help="Output file (a directory for --format csv); default: standard output.")
 @click.option("--suggest", "suggestions", is_flag=True,
               help="Instead of the report: CSV rows (the input's columns + score) proposing "
@@ -552,18 +557,37 @@ def publish(
                    "curriculum-gaps) or FILE.rq, with curriculum and target bound, on the "
                    "build plus the curriculum as its named graph (--format md|csv|json).")
 def curriculum(
-    sheet: Path, target: str, build_dir: Path, fmt: str, out: Path | None, suggestions: bool,
-    top: int, iri: str | None, rdf: Path | None, query: str | None,
+    sheet: Path | None, target: str | None, template_target: str | None, build_dir: Path,
+    fmt: str, out: Path | None, suggestions: bool, top: int, iri: str | None,
+    rdf: Path | None, query: str | None,
 ) -> None:  # fmt: skip
     """Coverage of a trade-level's requirements by the courses of a curriculum MAP (.csv/.xlsx).
 
     MAP has one row per course × requirement: course_id, course_title, hours, requirement
     (TRADE/RANK/S|K CODE, a requirement IRI or a competency IRI), treatment (I/D/M), notes,
-    description. On any error nothing is written and every bad cell is listed.
+    description (Chinese headers such as 课程编号, 课程名称, 学时, 要求 are accepted); or it is
+    a filled-in --template. On any error nothing is written and every bad cell is listed.
     """
     from .curriculum import CurriculumError, RefError
-    from .curriculum.run import run_curriculum, write_outputs
+    from .curriculum.run import run_curriculum, run_template, write_outputs
 
+    if template_target is not None:
+        if sheet is not None or target is not None:
+            raise click.UsageError("--template TARGET writes a template; give no MAP or --target")
+        if out is None:
+            raise click.UsageError("--template needs --out FILE.xlsx")
+        try:
+            run = run_template(_rank_digits(template_target), build_dir=build_dir, out=out)
+            write_outputs(run)
+        except RefError as exc:
+            _fail(f"--template {template_target!r}: {exc}")
+        except (FileNotFoundError, ValueError, OSError) as exc:
+            _fail(str(exc))
+        click.echo(f"wrote {out}", err=True)
+        click.echo(run.summary, err=True)
+        return
+    if sheet is None or target is None:
+        raise click.UsageError("give MAP and --target TRADE/RANK (or --template TARGET)")
     target = _rank_digits(target)
     try:
         run = run_curriculum(sheet, target=target, build_dir=build_dir, fmt=fmt, out=out,

@@ -42,6 +42,8 @@ SLOW_MODULES = {
     "test_interchange_xlsx.py": "workbooks of both standards written, read and rebuilt",
     "test_interchange_diff.py": "builds of edited copies of the carbon draft, compared",
     "test_http_hygiene.py": "slow and flooding clients against a live `skillgraph serve`",
+    "test_curriculum_server.py": "uploads up to every input limit to a live `skillgraph serve` "
+                                 "and its curriculum worker processes",
 }
 # The parser fuzzing runs 60 reproducible cases (seconds) in the fast tier; a long run
 # (SKILLGRAPH_FUZZ_EXAMPLES above that, docs/security.md "Robustness") is slow.

@@ -269,7 +269,7 @@ def test_cli_report_formats_and_suggest(built, tmp_path):
     res = run.invoke(main, ["curriculum", *args, "--format", "csv", "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["summary.csv", "functions.csv", "gaps.csv", "matrix.csv", "hours.csv",
+        ["summary.csv", "functions.csv", "gaps.csv", "matrix.csv", "hours.csv", "hours-check.csv",
          "multi-taught.csv", "outside-target.csv"])  # fmt: skip
     res = run.invoke(main, ["curriculum", *args, "--suggest", "--top", "3"])
     assert res.exit_code == 0, res.output

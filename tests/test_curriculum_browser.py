@@ -43,3 +43,41 @@ def test_html_report_shows_the_heatmap_and_gaps(browser, built, tmp_path):
     assert heatmap.size["width"] > 600 and heatmap.size["height"] > 300
     shot = screenshot(browser, "curriculum-report", max_height=2400)
     assert shot.stat().st_size > 50_000
+
+
+def test_upload_form_in_the_browser_shows_the_report(browser, built, skillgraph_server):
+    """A designer's path: the upload page, a CSV chosen in the file input, the target picked
+    from the list, submit; the report comes back with its heatmap (colored under the
+    server's Content-Security-Policy, which forbids inline styles), gaps, the hours flag and
+    the downloads."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    from test_browser import _wait
+
+    index = load_index(store_from_build(built.out))
+    cov = compute_coverage(read_curriculum(EXAMPLE, index).curriculum, index, ACC3)
+    browser.get(skillgraph_server.base + "/curriculum")
+    form = _wait(browser, lambda d: d.find_element(By.ID, "curriculum-form"), "no upload form")
+    form.find_element(By.ID, "curriculum-file").send_keys(str(EXAMPLE))
+    Select(form.find_element(By.ID, "curriculum-target")).select_by_value("碳排放核算员/3")
+    form.find_element(By.ID, "curriculum-submit").click()
+    heatmap = _wait(browser, lambda d: d.find_element(By.ID, "heatmap"), "no report came back")
+    assert "碳排放核算员三级" in browser.title
+    cells = heatmap.find_elements(By.CSS_SELECTOR, "td.cell")
+    assert len(cells) == (len(cov.courses) + 1) * len(cov.functions)
+    colors = {c.get_attribute("data-share"): c.value_of_css_property("background-color")
+              for c in cells}  # fmt: skip
+    assert colors["0.0000"] in ("rgb(255, 255, 255)", "rgba(255, 255, 255, 1)")
+    darkest = colors[max(colors, key=float)]
+    green = [int(x) for x in darkest[darkest.index("(") + 1 : darkest.index(")")].split(",")[:3]]
+    assert green[1] > green[0] and green[1] > green[2]  # the stylesheet's classes applied
+    gaps = browser.find_elements(By.CSS_SELECTOR, "#gap-list tbody tr")
+    assert len(gaps) == len(cov.gaps)
+    flag = browser.find_element(By.ID, "hours-flag").text
+    assert str(cov.hours_check.planned) in flag and str(cov.hours_check.standard) in flag
+    links = browser.find_elements(By.CSS_SELECTOR, "#curriculum-downloads a[download]")
+    assert {a.get_attribute("download") for a in links} >= {
+        "carbon-accounting-program-coverage.json", "carbon-accounting-program-gaps.csv"}
+    assert all(a.get_attribute("href").startswith("data:") for a in links)
+    shot = screenshot(browser, "curriculum-upload-report", max_height=2400)
+    assert shot.stat().st_size > 50_000

@@ -17,6 +17,10 @@ Definitions (the README's "Curriculum mapping" section says the same in prose):
 * Hours: a level's training hours (sg:trainingHours) are split over its weight-table rows
   in proportion to theory + skill percent; a course's hours are spread evenly over the
   target's requirements it teaches, plus one share per row mapped outside the target.
+* Hours check: the curriculum's planned hours (every course) against the target's standard
+  training hours; a ratio above :data:`HOURS_RATIO` or below its inverse is flagged (the
+  standard's hours are a reference minimum, so a large excess is flagged as well as a
+  shortfall: either the program is not aimed at this level or the sheet is wrong).
 Fractions keep every number exact, so tests can compare with hand arithmetic.
 """
 
@@ -28,7 +32,10 @@ from fractions import Fraction
 from .index import FunctionInfo, RequirementInfo, StandardIndex, TradeLevelInfo
 from .model import Curriculum
 
-__all__ = ["Coverage", "FunctionRow", "RequirementRow", "ScopeTotals", "compute_coverage"]
+__all__ = ["HOURS_RATIO", "Coverage", "FunctionRow", "HoursCheck", "RequirementRow",
+           "ScopeTotals", "compute_coverage"]
+
+HOURS_RATIO = 2  # planned ÷ standard hours beyond which (either way) the report flags it
 
 
 @dataclass
@@ -146,6 +153,44 @@ class CourseRow:
     outside_rows: int = 0  # rows naming nothing the target requires
 
 
+@dataclass(frozen=True)
+class HoursCheck:
+    """Planned hours of the whole curriculum against the target's standard training hours."""
+
+    planned: Fraction
+    standard: int | None  # None: the standard gives no training hours for the level
+
+    @property
+    def ratio(self) -> Fraction | None:
+        return Fraction(self.planned, self.standard) if self.standard else None
+
+    @property
+    def flagged(self) -> bool:
+        r = self.ratio
+        return r is not None and (r > HOURS_RATIO or r < Fraction(1, HOURS_RATIO))
+
+    def message(self, label: str) -> str:
+        """One sentence with both figures (and the flag, when raised)."""
+        planned = _hours_text(self.planned)
+        if self.standard is None:
+            return f"Planned hours: {planned} (the standard gives no training hours for {label})."
+        text = (f"Planned hours: {planned}; standard training hours of {label}: "
+                f"{self.standard}")  # fmt: skip
+        if not self.flagged:
+            return text + "."
+        assert self.ratio is not None
+        way = "more" if self.ratio > 1 else "fewer"
+        return (f"{text}. FLAG: the plan has {_hours_text(self.ratio)}× the standard's hours "
+                f"(far {way} than the level calls for; beyond {HOURS_RATIO}× either way): check "
+                "the target level and the hours column.")  # fmt: skip
+
+
+def _hours_text(value: Fraction) -> str:
+    """24 → '24', 53/10 → '5.3' (one decimal, half up)."""
+    tenths = (value * 20 + 1) // 2
+    return f"{tenths // 10}" + (f".{tenths % 10}" if tenths % 10 else "")
+
+
 @dataclass
 class Coverage:
     curriculum: Curriculum
@@ -172,6 +217,10 @@ class Coverage:
     @property
     def planned_hours(self) -> Fraction:
         return sum((c.hours for c in self.courses), Fraction(0))
+
+    @property
+    def hours_check(self) -> HoursCheck:
+        return HoursCheck(self.planned_hours, self.target.training_hours)
 
 
 def _share(part: int | Fraction, whole: int) -> Fraction:

@@ -33,6 +33,7 @@ class RequirementInfo:
     work_content_position: int
     trade_level: str  # IRI of the trade-level whose table holds it
     line: int | None = None
+    text_en: str = ""  # the reviewed English translation, where there is one
 
     @property
     def letter(self) -> str:
@@ -79,6 +80,8 @@ class StandardIndex:
     functions: dict[str, FunctionInfo]
     requirements: dict[str, RequirementInfo]
     competencies: dict[str, list[str]]  # competency IRI → requirement IRIs expressing it
+    # every name of a national level in the graph (三级, 高级工, senior worker …) → its rank
+    rank_names: dict[str, int] = field(default_factory=dict)
 
     def ref(self, requirement: str) -> str:
         """``碳排放核算员/3/S2.2.1``: the spreadsheet form of a requirement IRI."""
@@ -181,7 +184,7 @@ def load_index(store: ox.Store) -> StandardIndex:
     competencies: dict[str, list[str]] = {}
     for row in _rows(
         store,
-        """SELECT ?fn ?wcCode ?wcName ?wcPos ?r ?class ?code ?text ?pos ?comp ?line WHERE {
+        """SELECT ?fn ?wcCode ?wcName ?wcPos ?r ?class ?code ?text ?pos ?comp ?line ?en WHERE {
           ?fn sg:hasWorkContent ?wc . ?wc sg:hasRequirement ?r .
           ?wc skos:notation ?wcCode ; sg:position ?wcPos ;
               skos:prefLabel ?wcName FILTER (lang(?wcName) = "zh")
@@ -189,6 +192,7 @@ def load_index(store: ox.Store) -> StandardIndex:
              skos:prefLabel ?text FILTER (lang(?text) = "zh")
           VALUES (?class ?order) { (sg:SkillRequirement 1) (sg:KnowledgeRequirement 2) }
           OPTIONAL { ?r sg:sourceLine ?line }
+          OPTIONAL { ?r skos:prefLabel ?en FILTER (lang(?en) = "en") }
         } ORDER BY ?fn ?wcPos ?order ?pos""",
     ):
         fn = functions[row["fn"]]
@@ -205,8 +209,25 @@ def load_index(store: ox.Store) -> StandardIndex:
             work_content_position=int(row["wcPos"]),
             trade_level=fn.trade_level,
             line=int(row["line"]) if "line" in row else None,
+            text_en=row.get("en", ""),
         )
         requirements[req.iri] = req
         fn.requirements.append(req.iri)
         competencies.setdefault(req.competency, []).append(req.iri)
-    return StandardIndex(occ_zh, occ_en, levels, functions, requirements, competencies)
+    return StandardIndex(occ_zh, occ_en, levels, functions, requirements, competencies,
+                         _rank_names(store))
+
+
+def _rank_names(store: ox.Store) -> dict[str, int]:
+    """Names of the national levels from their labels (``三级/高级工``, ``Level 3 / Senior
+    worker``): the whole label and each part, NFKC-normalized and case-folded."""
+    import unicodedata
+
+    names: dict[str, int] = {}
+    for row in _rows(store, "SELECT ?rank ?label WHERE { ?l a sg:SkillLevel ; sg:rank ?rank ; "
+                            "skos:prefLabel ?label }"):  # fmt: skip
+        label = unicodedata.normalize("NFKC", row["label"]).casefold()
+        for name in (label, *label.split("/")):
+            if name.strip():
+                names[" ".join(name.split())] = int(row["rank"])
+    return names

@@ -56,7 +56,7 @@ def load_curriculum(
         if course is None:
             continue
         ref = cells.get("requirement", "")
-        treatment = _treatment(table, row, cells.get("treatment", ""), issues)
+        treatment = _treatment(table, row, cells.get("treatment", ""), issues, course.course_id)
         notes = cells.get("notes", "")
         if not ref:
             if treatment:
@@ -85,8 +85,10 @@ def load_curriculum(
     return Curriculum(iri, label or path.stem, path.name, list(courses.values()))
 
 
-def _issue(table: Table, row: int, column: str, value: str, message: str) -> Issue:
-    return Issue(table.file, row, table.columns.get(column, column), value, message)
+def _issue(
+    table: Table, row: int, column: str, value: str, message: str, course_id: str = ""
+) -> Issue:
+    return Issue(table.file, row, table.where(row, column, course_id), value, message)
 
 
 def _course(
@@ -99,16 +101,16 @@ def _course(
         return None
     title = cells.get("course_title", "")
     hours_text = cells.get("hours", "")
-    hours = _hours(table, row, hours_text, issues) if hours_text else None
+    hours = _hours(table, row, hours_text, issues, course_id) if hours_text else None
     description = cells.get("description", "")
     course = courses.get(course_id)
     if course is None:
         if not title:
             issues.append(_issue(table, row, "course_title", "",
-                                 f"course {course_id} needs a title on its first row"))
+                                 f"course {course_id} needs a title on its first row", course_id))
         if not hours_text:
             issues.append(_issue(table, row, "hours", "",
-                                 f"course {course_id} needs its hours on its first row"))
+                                 f"course {course_id} needs its hours on its first row", course_id))
         # a course with a bad first row is still kept, so its references are checked too
         # (NaN hours: the file is refused anyway, and NaN is never compared below)
         course = Course(course_id, title, hours if hours is not None else Decimal("NaN"), row,
@@ -130,7 +132,9 @@ def _course(
     return course
 
 
-def _hours(table: Table, row: int, text: str, issues: list[Issue]) -> Decimal | None:
+def _hours(
+    table: Table, row: int, text: str, issues: list[Issue], course_id: str = ""
+) -> Decimal | None:
     """Planned hours: a positive number (decimals allowed, e.g. 1.5)."""
     try:
         value = Decimal(unicodedata.normalize("NFKC", text).replace(",", ""))
@@ -138,12 +142,14 @@ def _hours(table: Table, row: int, text: str, issues: list[Issue]) -> Decimal | 
         value = None
     if value is None or not value.is_finite() or value <= 0:
         issues.append(_issue(table, row, "hours", text,
-                             "hours must be a positive number, e.g. 32 or 1.5"))
+                             "hours must be a positive number, e.g. 32 or 1.5", course_id))
         return None
     return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
 
 
-def _treatment(table: Table, row: int, text: str, issues: list[Issue]) -> str | None:
+def _treatment(
+    table: Table, row: int, text: str, issues: list[Issue], course_id: str = ""
+) -> str | None:
     if not text:
         return None
     key = unicodedata.normalize("NFKC", text).strip()
@@ -151,5 +157,5 @@ def _treatment(table: Table, row: int, text: str, issues: list[Issue]) -> str | 
     if letter is None:
         issues.append(_issue(table, row, "treatment", text,
                              "treatment must be I (introduced), D (developed), M (mastered) "
-                             "or blank"))
+                             "or blank", course_id))
     return letter

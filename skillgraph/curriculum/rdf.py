@@ -39,14 +39,25 @@ def course_iri(curriculum: str, course_id: str) -> URIRef:
 
 
 def teaching_iri(curriculum: str, course: Course, mapping: Mapping, index: StandardIndex) -> URIRef:
-    """``…/course/<id>/teaches/accounting-4-skill-2.1.1`` (``common-5-…``, ``competency-…``)."""
+    """``…/course/<id>/teaches/accounting-4-skill-2.1.1`` (``common-5-…``, ``competency-…``);
+    when the build holds several occupations, prefixed with the occupation's code
+    (``4-09-07-04-common-5-…``), since common levels and trade slugs repeat across them."""
     if mapping.target_kind == "competency":
         key = "competency-" + mapping.target.rstrip("/").rsplit("/", 1)[-1]
     else:
         req = index.requirements[mapping.target]
         tl = index.trade_levels[req.trade_level]
         key = f"{tl.trade or 'common'}-{tl.rank}-{req.kind}-{req.code}"
+        occupations = {_occupation(t) for t in index.trade_levels}
+        if len(occupations) > 1:  # common levels and trade slugs repeat across occupations
+            key = f"{_occupation(tl.iri)}-{key}"
     return URIRef(f"{course_iri(curriculum, course.course_id)}/teaches/{quote(key, safe='-._~')}")
+
+
+def _occupation(trade_level: str) -> str:
+    """The occupation code in a trade-level IRI (``…/occupation/4-09-07-04/…``), or ""."""
+    m = re.search(r"/occupation/([^/]+)/", trade_level)
+    return m.group(1) if m else ""
 
 
 def _text(text: str) -> Literal:

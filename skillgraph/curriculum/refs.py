@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..names import edit_distance
+from ..names import edit_distance, rank_of_text
 from .index import StandardIndex, TradeLevelInfo
 
 __all__ = ["RefError", "Resolved", "closest", "edit_distance", "resolve", "resolve_level"]
@@ -97,9 +97,10 @@ def _level(index: StandardIndex, trade_text: str, rank_text: str, ref: str) -> T
         raise RefError("ambiguous", f"{trade_text!r} in {ref!r} names several trades: "
                        f"{', '.join(several)}", several)  # fmt: skip
     (tname,) = names[key]
-    if not re.fullmatch(r"[1-5]", rank_text):
-        raise RefError("malformed", f"rank {rank_text!r} in {ref!r} must be 1–5 (5 = 五级)")
-    rank = int(rank_text)
+    rank = _rank(rank_text, index)
+    if rank is None:
+        raise RefError("malformed", f"rank {rank_text!r} in {ref!r} must be 1–5 (5 = 五级), "
+                       "三级 or 高级工")  # fmt: skip
     level = next(
         (tl for tl in index.trade_levels.values() if tl.trade_name == tname and tl.rank == rank),
         None,
@@ -108,14 +109,15 @@ def _level(index: StandardIndex, trade_text: str, rank_text: str, ref: str) -> T
         ranks = sorted(tl.rank for tl in index.trade_levels.values() if tl.trade_name == tname)
         raise RefError(
             "unknown",
-            f"{tname} has no level {rank_text} (it has {', '.join(map(str, ranks))})",
+            f"{tname} has no level {rank} (it has {', '.join(map(str, ranks))})",
             [f"{tname}/{r}" for r in ranks],
         )
     return level
 
 
 def resolve_level(text: str, index: StandardIndex) -> TradeLevelInfo:
-    """A target trade-level: ``碳排放核算员/4``, ``accounting/4`` or the trade-level's IRI.
+    """A target trade-level: ``碳排放核算员/4``, ``碳排放核算员/三级``, ``accounting/高级工``,
+    its label ``碳排放核算员三级``, a bare rank when only one trade has it, or its IRI.
 
     Raises :class:`RefError`.
     """
@@ -126,12 +128,57 @@ def resolve_level(text: str, index: StandardIndex) -> TradeLevelInfo:
             return index.trade_levels[iri]
         near = difflib.get_close_matches(iri, list(index.trade_levels), n=3, cutoff=0.8)
         raise RefError("unknown", f"{iri}: no trade-level has this IRI", near)
+    by_label = _by_label(ref, index)
+    if by_label is not None:
+        return by_label
     parts = ref.split("/")
+    if len(parts) == 3 and _rank(f"{parts[1]}/{parts[2]}", index) is not None:
+        parts = [parts[0], f"{parts[1]}/{parts[2]}"]  # 碳排放核算员/三级/高级工
+    if len(parts) == 1 or (len(parts) == 2 and _rank(ref, index) is not None):
+        return _by_label_or_rank(text, ref, index)
     if len(parts) != 2 or not all(parts):
         known = [tl.ref for tl in sorted(index.trade_levels.values(), key=lambda t: t.iri)]
-        raise RefError("malformed", f"{text!r} is not TRADE/RANK (e.g. 碳排放核算员/4) nor a "
-                       "trade-level IRI", closest(ref, known))  # fmt: skip
+        raise RefError("malformed", f"{text!r} is not TRADE/RANK (e.g. 碳排放核算员/4 or "
+                       "碳排放核算员/三级) nor a trade-level IRI", closest(ref, known))  # fmt: skip
     return _level(index, parts[0], parts[1], text)
+
+
+def _rank(text: str, index: StandardIndex) -> int | None:
+    """A rank from ``3``, ``三级``, ``3级``, ``高级工``, ``三级/高级工``, ``level 3`` (the
+    level names come from the graph's labels of the national levels)."""
+    key = " ".join(normalize(text).casefold().split())
+    rank = index.rank_names.get(key)
+    if rank is None and "/" not in key:
+        rank = rank_of_text(key)
+    return rank
+
+
+def _by_label(ref: str, index: StandardIndex) -> TradeLevelInfo | None:
+    """The trade-level labelled ``ref``: ``碳排放核算员三级/高级工`` or ``碳排放核算员三级``."""
+    key = ref.casefold()
+    for tl in index.trade_levels.values():
+        label = normalize(tl.label).casefold()
+        if label and key in (label, label.split("/")[0]):
+            return tl
+    return None
+
+
+def _by_label_or_rank(text: str, ref: str, index: StandardIndex) -> TradeLevelInfo:
+    """A target named by a bare rank (``三级``, ``高级工``): the build's one trade-level of
+    that rank, else an error listing them."""
+    levels = sorted(index.trade_levels.values(), key=lambda t: (t.trade_name, -t.rank))
+    rank = _rank(ref, index)
+    if rank is None:
+        raise RefError("malformed", f"{text!r} is not TRADE/RANK (e.g. 碳排放核算员/4 or "
+                       "碳排放核算员/三级) nor a trade-level IRI",
+                       closest(ref, [tl.ref for tl in levels]))  # fmt: skip
+    found = [tl for tl in levels if tl.rank == rank]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise RefError("unknown", f"no trade-level of rank {rank} in this build")
+    raise RefError("ambiguous", f"{text!r} is rank {rank} of several trades: name the trade, "
+                   "e.g. " + found[0].ref, [tl.ref for tl in found][:8])  # fmt: skip
 
 
 def _is_iri(ref: str) -> bool:
@@ -144,12 +191,15 @@ def resolve(text: str, index: StandardIndex) -> Resolved:
 
     Forms: a requirement IRI, a competency IRI (``<…>`` optional), or
     ``TRADE/RANK/S|K CODE`` with the trade's Chinese name (its slug and English name are
-    accepted too), rank 1–5, S skill / K knowledge and the normalized code.
+    accepted too), rank 1–5 or its name (三级, 高级工), S skill / K knowledge and the
+    normalized code.
     """
     ref = normalize(text)
     if _is_iri(ref):
         return _resolve_iri(ref.strip("<>"), index)
     parts = ref.split("/")
+    if len(parts) == 4 and _rank(f"{parts[1]}/{parts[2]}", index) is not None:
+        parts = [parts[0], f"{parts[1]}/{parts[2]}", parts[3]]  # 碳排放核算员/三级/高级工/S2.2.1
     if len(parts) != 3 or not all(parts):
         raise RefError(
             "malformed",

@@ -16,7 +16,7 @@ from typing import Any
 from .coverage import Coverage, FunctionRow, ScopeTotals
 from .table import neutralise
 
-__all__ = ["FORMATS", "csv_files", "render", "tables"]
+__all__ = ["FORMATS", "csv_files", "html_body", "render", "stylesheet", "tables", "title"]
 
 FORMATS = ("md", "html", "csv", "json")
 Table = tuple[list[str], list[list[Any]]]
@@ -112,12 +112,18 @@ def tables(cov: Coverage) -> dict[str, Table]:
         for c in cov.curriculum.courses for m in c.mappings
         if not any(r in _required(cov) for r in m.requirements)
     ]  # fmt: skip
+    check = cov.hours_check
+    hours_check_head = ["level", "planned hours", "standard training hours", "ratio", "flagged",
+                        "message"]  # fmt: skip
+    hours_check = [[cov.target.label, check.planned, check.standard, check.ratio,
+                    "yes" if check.flagged else "no", check.message(cov.target.label)]]
     return {
         "summary": (summary_head, summary),
         "functions": (fn_head, functions),
         "gaps": (gap_head, gaps),
         "matrix": (matrix_head, matrix),
         "hours": (hours_head, hours),
+        "hours-check": (hours_check_head, hours_check),
         "multi-taught": (multi_head, multi),
         "outside-target": (outside_head, outside),
     }
@@ -171,6 +177,11 @@ def render(cov: Coverage, fmt_name: str) -> bytes:
         data = {
             "curriculum": cov.curriculum.iri,
             "target": cov.target.iri,
+            "hours": {"planned": _num(cov.hours_check.planned),
+                      "standard": cov.hours_check.standard,
+                      "ratio": _num(cov.hours_check.ratio),
+                      "flagged": cov.hours_check.flagged,
+                      "message": cov.hours_check.message(cov.target.label)},
             "tables": {
                 name: [dict(zip(head, [_num(v) for v in row], strict=True)) for row in rows]
                 for name, (head, rows) in tables(cov).items()
@@ -193,9 +204,7 @@ def _headline(cov: Coverage) -> list[str]:
         i = cov.inherited
         lines.append(f"Inherited from lower levels: {i.covered} of {i.requirements} covered "
                      f"({fmt(i.percent)}%).")  # fmt: skip
-    h = cov.target.training_hours
-    lines.append(f"Planned hours: {fmt(cov.planned_hours)} (standard training hours of "
-                 f"{cov.target.label}: {h if h is not None else '—'}).")  # fmt: skip
+    lines.append(cov.hours_check.message(cov.target.label))
     return lines
 
 
@@ -209,6 +218,7 @@ def _markdown(cov: Coverage) -> str:
         "gaps": "Gaps (uncovered; own level first, then costliest first)",
         "matrix": "Courses × functions (requirements covered / in the function)",
         "hours": "Hours: planned against suggested by the weights",
+        "hours-check": "Hours: planned against the standard's training hours",
         "multi-taught": "Requirements taught by several courses",
         "outside-target": "Mappings outside the target",
     }  # fmt: skip
@@ -227,13 +237,19 @@ def _markdown(cov: Coverage) -> str:
     return "\n".join(out)
 
 
-CSS = """
+PAGE_CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",sans-serif;
 margin:1.5rem;color:#1b1b1b;max-width:80rem}
 h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
 th,td{border:1px solid #d0d0d0;padding:.25rem .45rem;vertical-align:top}
-th{background:#f3f3f3;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f3f3f3;text-align:left}
+"""
+CSS = """
+.report table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
+.report th,.report td{border:1px solid #d0d0d0;padding:.25rem .45rem;vertical-align:top}
+.report th{background:#f3f3f3;text-align:left}.report{overflow-x:auto}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
 #heatmap td.cell{text-align:center;min-width:4.5rem;font-variant-numeric:tabular-nums}
 #heatmap th.fn{max-width:8rem;font-weight:normal;font-size:.8rem}
 #heatmap th.lv{text-align:center;background:#e8eef3}#heatmap td.zero{color:#aaa}
@@ -241,7 +257,19 @@ th{background:#f3f3f3;text-align:left}td.n{text-align:right;font-variant-numeric
 .legend span{display:inline-block;width:2.2rem;text-align:center;border:1px solid #ccc;
 font-size:.75rem}
 .headline p{margin:.2rem 0}.meta{color:#555;font-size:.85rem}
+.headline p.flag{background:#fff3cd;border-left:4px solid #c77700;padding:.2rem .5rem}
 """
+HEAT_STEPS = 20  # heatmap colors: one class per 5 % (classes, not style attributes, so the
+# page keeps working under the server's Content-Security-Policy, which forbids inline styles)
+
+
+def stylesheet(*, standalone: bool = True) -> str:
+    """The report's CSS: tables, and the heatmap's color classes ``h0`` … ``h20``; with
+    the page's own rules (fonts, margins) for the self-contained file, without them for
+    the server's page, which has the site's stylesheet."""
+    steps = "".join(f"#heatmap td.h{i},.legend span.h{i}{{{_heat(Fraction(i, HEAT_STEPS))}}}"
+                    for i in range(HEAT_STEPS + 1))  # fmt: skip
+    return (PAGE_CSS if standalone else "") + CSS + steps + "\n"
 
 
 def _heat(share: Fraction) -> str:
@@ -252,24 +280,45 @@ def _heat(share: Fraction) -> str:
     return f"background:rgb({r},{g},{b}){fg}"
 
 
+def _heat_class(share: Fraction) -> str:
+    return f"h{round(share * HEAT_STEPS)}"
+
+
+def title(cov: Coverage) -> str:
+    return f"课程覆盖 Curriculum coverage: {cov.curriculum.label} → {cov.target.label}"
+
+
 def _html(cov: Coverage) -> str:
-    e = html.escape
-    parts = [
+    """A self-contained page (its stylesheet inline): opens from a file, no network."""
+    return "\n".join([
         "<!DOCTYPE html>", '<html lang="zh"><head><meta charset="utf-8">',
-        f"<title>课程覆盖 Curriculum coverage: {e(cov.curriculum.label)} → "
-        f"{e(cov.target.label)}</title><style>{CSS}</style></head><body>",
+        f"<title>{html.escape(title(cov))}</title><style>{stylesheet()}</style></head><body>",
+        html_body(cov), "</body></html>\n",
+    ])  # fmt: skip
+
+
+def html_body(cov: Coverage) -> str:
+    """The report's content as an HTML fragment (for the file report and the server page)."""
+    e = html.escape
+    check = cov.hours_check
+    headline = "".join(
+        f'<p class="flag" id="hours-flag">{e(x)}</p>' if x.startswith("Planned hours")
+        and check.flagged else f"<p>{e(x)}</p>" for x in _headline(cov)
+    )  # fmt: skip
+    parts = [
+        '<div class="report">',
         f"<h1>课程覆盖 · Curriculum coverage<br>{e(cov.curriculum.label)} → "
         f"{e(cov.target.label)}</h1>",
         f'<p class="meta">curriculum <code>{e(cov.curriculum.iri)}</code> '
         f"({e(cov.curriculum.source)}) · target <code>{e(cov.target.iri)}</code></p>",
-        '<div class="headline">' + "".join(f"<p>{e(x)}</p>" for x in _headline(cov)) + "</div>",
+        f'<div class="headline">{headline}</div>',
     ]  # fmt: skip
     t = tables(cov)
     parts.append("<h2>Summary</h2>" + _html_table(*t["summary"]))
     # heatmap: courses × functions, colored by the share of the function's requirements covered
     parts.append('<h2 id="heatmap-title">Courses × functions (heatmap)</h2>')
     parts.append('<p class="legend">share of the function\'s requirements the course covers: '
-                 + "".join(f'<span style="{_heat(Fraction(i, 4))}">{25 * i}%</span>'
+                 + "".join(f'<span class="{_heat_class(Fraction(i, 4))}">{25 * i}%</span>'
                            for i in range(5)) + "</p>")  # fmt: skip
     groups = [(lv, [r for r in cov.functions if r.level is lv]) for lv in cov.levels]
     head = ['<table id="heatmap"><thead><tr><th rowspan="2">course</th>'
@@ -289,7 +338,7 @@ def _html(cov: Coverage) -> str:
     def cell(n: int, total: int) -> str:
         share = Fraction(n, total) if total else Fraction(0)
         zero = " zero" if n == 0 else ""
-        return (f'<td class="cell{zero}" style="{_heat(share)}" data-share="{float(share):.4f}"'
+        return (f'<td class="cell{zero} {_heat_class(share)}" data-share="{float(share):.4f}"'
                 f' title="{n} of {total}">{n}/{total}</td>')
 
     for c in cov.courses:
@@ -303,11 +352,12 @@ def _html(cov: Coverage) -> str:
     parts.append(f'<h2 id="gaps">Gaps: {len(gr)} uncovered requirements '
                  "(own level first, then costliest first)</h2>")
     parts.append(_html_table(gh, gr, table_id="gap-list"))
-    for name, title in (("functions", "Per function"), ("hours", "Hours"),
-                        ("multi-taught", "Requirements taught by several courses"),
-                        ("outside-target", "Mappings outside the target")):  # fmt: skip
-        parts.append(f"<h2>{title}</h2>" + _html_table(*t[name]))
-    parts.append("</body></html>\n")
+    for name, heading in (("functions", "Per function"), ("hours", "Hours"),
+                          ("hours-check", "Hours against the standard"),
+                          ("multi-taught", "Requirements taught by several courses"),
+                          ("outside-target", "Mappings outside the target")):  # fmt: skip
+        parts.append(f"<h2>{heading}</h2>" + _html_table(*t[name], table_id=name))
+    parts.append("</div>")
     return "\n".join(parts)
 
 

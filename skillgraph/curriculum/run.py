@@ -25,7 +25,7 @@ from .report import csv_files, render
 from .suggest import suggest
 from .table import neutralise
 
-__all__ = ["CurriculumRun", "run_curriculum", "write_outputs"]
+__all__ = ["CurriculumRun", "run_curriculum", "run_template", "write_outputs"]
 
 QUERY_FORMATS = {"md": "table", "csv": "csv", "json": "json"}
 
@@ -120,6 +120,23 @@ def run_curriculum(
     o = cov.own
     run.summary = (f"{level.label}: {o.covered}/{o.requirements} own requirements covered, "
                    f"{len(cov.gaps)} gaps (own and inherited)")  # fmt: skip
+    return run
+
+
+def run_template(target: str, *, build_dir: Path, out: Path) -> CurriculumRun:
+    """The .xlsx template pre-filled with ``target``'s requirements, to be written to ``out``.
+
+    Raises ``RefError`` (target), ``FileNotFoundError`` (no build), ``ValueError`` (not .xlsx).
+    """
+    from .template import template_xlsx
+
+    if out.suffix.lower() != ".xlsx":
+        raise ValueError(f"--out {out}: the template is a workbook; name it .xlsx")
+    index = load_index(store_from_build(build_dir))
+    level = resolve_level(target, index)
+    run = CurriculumRun(files={out: template_xlsx(index, level)})
+    run.summary = (f"template for {level.label}: {len(index.requires(level.iri))} requirements, "
+                   "a column per course to tick")  # fmt: skip
     return run
 
 

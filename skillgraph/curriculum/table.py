@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-__all__ = ["LIMITS", "CurriculumError", "Issue", "Limits", "Table", "column_letter",
-           "neutralise", "read_table"]
+__all__ = ["HEADER_ALIASES", "LIMITS", "CurriculumError", "Issue", "Limits", "Table",
+           "accepted_headers", "column_letter", "neutralise", "read_table"]
 
 REQUIRED = ("course_id", "course_title", "hours", "requirement")
 OPTIONAL = ("treatment", "notes", "description")
@@ -83,6 +84,12 @@ class Table:
     file: str
     columns: dict[str, str]  # canonical column name → "C (hours)" for messages
     rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row, canonical column → text)
+    # the template layout: (row, column, course id) → where that value is, for messages
+    cells: dict[tuple[int, str, str], str] = field(default_factory=dict)
+
+    def where(self, row: int, column: str, course_id: str = "") -> str:
+        """How a message names the cell of ``column`` in ``row`` (of ``course_id``)."""
+        return self.cells.get((row, column, course_id)) or self.columns.get(column, column)
 
 
 def column_letter(index: int) -> str:
@@ -99,9 +106,68 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _canonical(header: str) -> str:
-    text = unicodedata.normalize("NFKC", header).strip().casefold()
+# Every header a designer may write for a column, English or Chinese (compared after NFKC,
+# case folding and "-"/blank → "_"): the one table of accepted spellings.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "course_id": ("course_id", "course", "course_code", "course_no", "id", "课程编号", "课程代码",
+                  "课程号", "课程代号", "编号"),
+    "course_title": ("course_title", "title", "course_name", "name", "课程名称", "课程名",
+                     "名称", "课程"),
+    "hours": ("hours", "planned_hours", "hour", "学时", "课时", "学时数", "课时数", "计划学时",
+              "总学时"),
+    "requirement": ("requirement", "requirements", "reference", "ref", "要求", "对应要求",
+                    "要求编号", "标准要求", "对应标准要求", "对应标准", "能力要求"),
+    "treatment": ("treatment", "depth", "程度", "培养程度", "教学程度", "掌握程度", "要求程度"),
+    "notes": ("notes", "note", "comment", "comments", "备注", "说明"),
+    "description": ("description", "summary", "课程描述", "课程简介", "课程说明", "简介", "描述"),
+}
+_ALIAS_OF = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).strip().casefold()
     return "_".join(text.replace("-", " ").split())
+
+
+# The template's layout (one row per requirement, one column per course; see
+# :mod:`.template`): its header column and the requirement's descriptive columns.
+MATRIX_ROWS = ("requirement", "course_title", "hours")  # column A of rows 1, 2, 3
+MATRIX_INFO: dict[str, tuple[str, ...]] = {
+    "kind": ("kind", "类别", "类型"),
+    "text_zh": ("text_zh", "text", "要求内容", "内容", "中文"),
+    "text_en": ("text_en", "english", "英文", "英文内容"),
+}
+_INFO_OF = {alias: name for name, aliases in MATRIX_INFO.items() for alias in aliases}
+TICKS = frozenset({"✓", "✔", "√", "x", "1", "y", "yes", "true", "是", "○", "●"})
+
+
+def _canonical(header: str, aliases: dict[str, str] = _ALIAS_OF) -> str:
+    """The column a header names: an alias of :data:`HEADER_ALIASES`, else the header folded.
+
+    A bilingual header names the column when one of its parts does.
+
+    >>> _canonical("学时"), _canonical("课程名称 / Course title"), _canonical("Planned hours")
+    ('hours', 'course_title', 'hours')
+    """
+    text = _fold(header)
+    if text in aliases:
+        return aliases[text]
+    parts = [_fold(p) for p in re.split(r"[/／|()（）\n]+", unicodedata.normalize("NFKC", header))]
+    found = {aliases[p] for p in parts if p in aliases}
+    if len(found) == 1:
+        return found.pop()
+    words = [w for w in re.split(r"[\s/|()（）]+", unicodedata.normalize("NFKC", header)) if w]
+    found = {aliases[_fold(w)] for w in words if _fold(w) in aliases}
+    return found.pop() if len(found) == 1 else text
+
+
+def accepted_headers(name: str) -> str:
+    """The spellings accepted for column ``name``, for messages and the docs.
+
+    >>> accepted_headers("hours")
+    'hours, planned_hours, hour, 学时, 课时, 学时数, 课时数, 计划学时, 总学时'
+    """
+    return ", ".join(HEADER_ALIASES[name])
 
 
 def _too_big(path: Path, row: int, what: str) -> CurriculumError:
@@ -131,6 +197,8 @@ def read_table(path: Path, limits: Limits = LIMITS) -> Table:
     if not grid or not any(grid[0]):
         raise CurriculumError([Issue(str(path), 1, "", "", "no header row: the first row must "
                                      f"name the columns {', '.join(REQUIRED + OPTIONAL)}")])
+    if _is_matrix(grid):
+        return _matrix_table(path, grid, limits)
     header = [_canonical(h) for h in grid[0]]
     columns: dict[str, str] = {}
     issues: list[Issue] = []
@@ -141,26 +209,14 @@ def read_table(path: Path, limits: Limits = LIMITS) -> Table:
             issues.append(Issue(str(path), 1, column_letter(i), grid[0][i],
                                 f"column {name} appears twice"))  # fmt: skip
         columns[name] = f"{column_letter(i)} ({name})"
-    from .refs import closest
-
-    present = [h for h in header if h]
+    unknown = [(i, grid[0][i]) for i, name in enumerate(header)
+               if name and name not in HEADER_ALIASES]  # fmt: skip
     for name in REQUIRED:
         if name not in columns:
-            near = [h for h in closest(name, present, 1) if h not in REQUIRED + OPTIONAL]
-            hint = f"; is {near[0]!r} meant to be it?" if near else ""
-            issues.append(Issue(str(path), 1, name, "", f"missing column {name} (the header has: "
-                                f"{', '.join(present)}){hint}"))  # fmt: skip
+            issues.append(Issue(str(path), 1, name, "", _missing(name, unknown)))
     if issues:
         raise CurriculumError(issues)
-    long_cells = [
-        Issue(str(path), number, column_letter(i), cell[:40] + "…",
-              f"the cell has {len(cell):,} characters; the limit is {limits.max_cell_chars:,}")
-        for number, cells in enumerate(grid, 1)
-        for i, cell in enumerate(cells)
-        if len(cell) > limits.max_cell_chars
-    ]  # fmt: skip
-    if long_cells:
-        raise CurriculumError(long_cells[:20])
+    _check_cells(path, grid, limits)
     rows = []
     for number, cells in enumerate(grid[1:], 2):
         if not any(c.strip() for c in cells):
@@ -170,6 +226,75 @@ def read_table(path: Path, limits: Limits = LIMITS) -> Table:
             for i, name in enumerate(header) if name
         }))  # fmt: skip
     return Table(str(path), columns, rows)
+
+
+def _check_cells(path: Path, grid: list[list[str]], limits: Limits) -> None:
+    long_cells = [
+        Issue(str(path), number, column_letter(i), cell[:40] + "…",
+              f"the cell has {len(cell):,} characters; the limit is {limits.max_cell_chars:,}")
+        for number, cells in enumerate(grid, 1)
+        for i, cell in enumerate(cells)
+        if len(cell) > limits.max_cell_chars
+    ]  # fmt: skip
+    if long_cells:
+        raise CurriculumError(long_cells[:20])
+
+
+def _is_matrix(grid: list[list[str]]) -> bool:
+    """The template's layout: column A says requirement, course title, hours in rows 1–3."""
+    return len(grid) >= 3 and all(
+        row and _canonical(row[0]) == name for row, name in zip(grid, MATRIX_ROWS, strict=False)
+    )
+
+
+def _matrix_table(path: Path, grid: list[list[str]], limits: Limits) -> Table:
+    """The template layout as the loader's rows: per course, one row with its title and
+    hours, then one row per requirement ticked in its column (a tick ✓ / x / 1, or the
+    treatment I, D, M).  Columns headed by :data:`MATRIX_INFO` (kind, texts) are not
+    courses; a course column with no title, hours or tick (an unused one) is skipped."""
+    _check_cells(path, grid, limits)
+    width = max(len(r) for r in grid)
+    cell = lambda r, c: grid[r][c].strip() if c < len(grid[r]) else ""  # noqa: E731
+    table = Table(str(path), {"requirement": "A (requirement)"}, [])
+    for c in range(1, width):
+        if _canonical(grid[0][c] if c < len(grid[0]) else "", _INFO_OF) in MATRIX_INFO:
+            continue
+        ticks = [r for r in range(3, len(grid)) if cell(r, c)]
+        course_id, title, hours = cell(0, c), cell(1, c), cell(2, c)
+        if not (title or hours or ticks):
+            continue
+        letter = column_letter(c)
+        table.rows.append((2, {"course_id": course_id, "course_title": title, "hours": hours}))
+        for column, row in (("course_id", 1), ("course_title", 2), ("hours", 3)):
+            table.cells[(2, column, course_id)] = f"{letter}{row} ({column})"
+        for r in ticks:
+            mark = cell(r, c)
+            treatment = "" if unicodedata.normalize("NFKC", mark).casefold() in TICKS else mark
+            table.rows.append((r + 1, {"course_id": course_id, "requirement": cell(r, 0),
+                                       "treatment": treatment}))  # fmt: skip
+            table.cells[(r + 1, "treatment", course_id)] = f"{letter} ({course_id or 'course'})"
+    return table
+
+
+def _missing(name: str, unknown: list[tuple[int, str]]) -> str:
+    """Why column ``name`` is missing: what it may be called, and which unknown header of
+    the file is probably meant (did you mean …)."""
+    from ..names import edit_distance
+
+    text = f"missing column {name} (accepted headers: {accepted_headers(name)})"
+    best = None
+    for i, header in unknown:
+        folded = _fold(header)
+        for alias in HEADER_ALIASES[name]:
+            d = edit_distance(folded, alias)
+            if d <= max(1, len(alias) // 3) and (best is None or d < best[0]):
+                best = (d, i, header)
+    if best is not None:
+        text += f"; column {column_letter(best[1])} is headed {best[2]!r}: did you mean {name}?"
+    elif unknown:
+        heads = ", ".join(f"{column_letter(i)} {h!r}" for i, h in unknown)
+        text += f"; the header has unknown column(s) {heads}"
+    return text
 
 
 def _csv_grid(path: Path, limits: Limits) -> list[list[str]]:

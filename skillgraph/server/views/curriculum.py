@@ -1,0 +1,180 @@
+"""``/curriculum``: map a curriculum spreadsheet onto a trade-level in the browser.
+
+- ``GET /curriculum``: the upload form (file, target picker of the served graph's
+  trade-levels, format) and the template download.
+- ``POST /curriculum`` (multipart): the coverage report as a page (heatmap, gaps, hours),
+  with its JSON and CSV downloads as ``data:`` links; ``format=json`` or ``format=csv``
+  answers with the download itself.  Nothing is stored: the form is parsed by Starlette
+  (python-multipart) into memory or an anonymous temporary file, and the mapping runs in
+  a worker process (``server/mapping.py``) under the curriculum loader's input limits;
+  the server's request-body cap (``serve --max-body``) applies before any of them.
+- ``GET /curriculum/template?target=…``: the .xlsx template pre-filled with the target's
+  requirements (``curriculum/template.py``), which the upload reads back as it is.
+- ``GET /curriculum/report.css``: the report's stylesheet (the page may not inline it:
+  the Content-Security-Policy forbids inline styles).
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import anyio
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ...curriculum.index import StandardIndex, TradeLevelInfo, load_index
+from ...curriculum.refs import RefError, resolve_level
+from ...curriculum.report import stylesheet
+from ...curriculum.table import LIMITS, Issue
+from ...curriculum.template import template_name, template_xlsx
+from ...curriculum.upload import SUFFIXES, MappedReport, clean_name, zip_csv
+from ..mapping import MappingBusy, MappingFailed, MappingPool
+from .base import html, site
+
+__all__ = ["ROUTES"]
+
+FORMATS = ("html", "json", "csv")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_lock = threading.Lock()
+
+
+@dataclass
+class _State:
+    index: StandardIndex
+    pool: MappingPool
+    levels: list[TradeLevelInfo]  # the picker's order: by occupation/trade name, 五级 → 一级
+
+
+def _state(request: Request) -> _State:
+    """The index of the served graph (for the picker and templates) and the mapping pool,
+    made on first use and kept with the app."""
+    app_state = request.app.state
+    with _lock:
+        found = getattr(app_state, "curriculum", None)
+        if found is None:
+            s = site(request)
+            index = load_index(s.ld.store)
+            limit = s.config.memory_limit_mb * 2**20
+            pool = MappingPool(s.config.build_dir, memory_limit=limit)
+            levels = sorted(index.trade_levels.values(), key=lambda t: (t.trade_name, -t.rank))
+            found = app_state.curriculum = _State(index, pool, levels)
+    return found
+
+
+def _page(request: Request, state: _State, *, status: int = 200, **context: Any) -> Response:
+    defaults: dict[str, Any] = {
+        "levels": state.levels, "target": "", "fmt": "html", "issues": [], "error": "",
+        "report": None, "downloads": [], "limits": LIMITS,
+        "max_body_kb": site(request).config.max_body_kb, "suffixes": SUFFIXES,
+    }  # fmt: skip
+    return html("curriculum.html", here="curriculum", status=status, **{**defaults, **context})
+
+
+async def curriculum_page(request: Request) -> Response:
+    state = await anyio.to_thread.run_sync(_state, request)
+    if request.method == "GET":
+        target = request.query_params.get("target", "")
+        return _page(request, state, target=target)
+    return await _upload(request, state)
+
+
+async def _upload(request: Request, state: _State) -> Response:
+    try:
+        async with request.form(max_files=1, max_fields=8, max_part_size=64 * 1024) as form:
+            target = str(form.get("target") or "").strip()
+            fmt = str(form.get("format") or "html").strip()
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                return _page(request, state, status=400, target=target, fmt=fmt,
+                             error="选择一个文件 / choose a file (.csv or .xlsx) to upload")
+            name = clean_name(upload.filename)
+            data = await upload.read(LIMITS.max_file_bytes + 1)
+    except HTTPException as exc:  # the body cap, hit while the body was being read
+        return _page(request, state, status=exc.status_code, error=str(exc.detail))
+    except Exception as exc:  # a malformed multipart body (python-multipart says why)
+        return _page(request, state, status=400, error=f"the form could not be read ({exc})")
+    if fmt not in FORMATS:
+        return _page(request, state, status=400, target=target,
+                     error=f"format {fmt!r}: one of {', '.join(FORMATS)}")
+    try:
+        level = resolve_level(target, state.index) if target else None
+    except RefError as exc:
+        return _page(request, state, status=400, target=target, fmt=fmt,
+                     error=f"目标 target {target!r}: {exc}")
+    if level is None:
+        return _page(request, state, status=400, fmt=fmt,
+                     error="选择目标等级 / choose the target trade-level")
+    try:
+        answer = await anyio.to_thread.run_sync(state.pool.run, name, data, level.iri)
+    except MappingBusy as exc:
+        return _page(request, state, status=503, target=target, fmt=fmt,
+                     error=f"{exc}; try again in a few seconds")
+    except MappingFailed as exc:
+        return _page(request, state, status=503, target=target, fmt=fmt, error=str(exc))
+    except Exception as exc:  # e.g. the pipe to the worker broke: an answer, not a traceback
+        return _page(request, state, status=500, target=target, fmt=fmt,
+                     error=f"the mapping failed ({type(exc).__name__}: {exc})")
+    if "failed" in answer:
+        return _page(request, state, status=500, target=target, fmt=fmt, error=answer["failed"])
+    if "issues" in answer:
+        issues: list[Issue] = answer["issues"]
+        return _page(request, state, status=400, target=target, fmt=fmt, issues=issues,
+                     error=f"{name}: {len(issues)} problem(s); nothing was kept")
+    report: MappedReport = answer["report"]
+    stem = name.rsplit(".", 1)[0] or "curriculum"
+    if fmt == "json":
+        return _download(report.json, "application/json", f"{stem}-coverage.json")
+    if fmt == "csv":
+        return _download(zip_csv(report.csv), "application/zip", f"{stem}-coverage-csv.zip")
+    downloads = [(f"{stem}-coverage.json", _data_url(report.json, "application/json"))]
+    downloads += [(f"{stem}-{fname}", _data_url(data, "text/csv"))
+                  for fname, data in report.csv.items()]  # fmt: skip
+    return _page(request, state, target=target, report=report, downloads=downloads)
+
+
+def _data_url(data: bytes, media: str) -> str:
+    return f"data:{media};charset=utf-8;base64,{base64.b64encode(data).decode()}"
+
+
+def _download(data: bytes, media: str, filename: str) -> Response:
+    return Response(data, media_type=media, headers=_attachment(filename))
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    return {"Content-Disposition": f"attachment; filename=\"{ascii_name}\"; "
+                                   f"filename*=UTF-8''{quote(filename)}"}  # fmt: skip
+
+
+async def template_download(request: Request) -> Response:
+    state = await anyio.to_thread.run_sync(_state, request)
+    target = request.query_params.get("target", "").strip()
+    try:
+        level = resolve_level(target, state.index) if target else None
+    except RefError as exc:
+        return _page(request, state, status=400, target=target,
+                     error=f"目标 target {target!r}: {exc}")
+    if level is None:
+        return _page(request, state, status=400, error="选择目标等级 / choose the target "
+                     "trade-level for the template")  # fmt: skip
+    data = await anyio.to_thread.run_sync(template_xlsx, state.index, level)
+    return _download(data, XLSX, template_name(level))
+
+
+def report_css(request: Request) -> Response:
+    return Response(stylesheet(standalone=False), media_type="text/css; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+ROUTES = [
+    Route("/curriculum", curriculum_page, methods=["GET", "POST"]),
+    Route("/curriculum/template", template_download, methods=["GET"]),
+    Route("/curriculum/report.css", report_css, methods=["GET"]),
+]
