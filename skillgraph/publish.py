@@ -24,7 +24,7 @@ from .atomic import replace_directory
 from .catalog import catalog
 from .server.data import LinkedData, ontology_bytes, serialize
 from .server.describe import DUMPS, Where, dump_list, serialize_description, void_triples
-from .server.pages import DOC_FORMATS, Pages, query_context
+from .server.pages import DOC_FORMATS, Pages, ontology_page_context, query_context
 from .server.render import render
 
 
@@ -81,8 +81,7 @@ def publish(
                 "index.html", here="index.html", live=False, dumps=dump_list(build_dir), **index
             ),
         )
-        onto = pages.ontology()
-        write("ontology.html", render("ontology.html", here="ontology.html", live=False, onto=onto))
+        write("ontology.html", _ontology_page(build_dir))
         write("ontology.ttl", ontology_bytes(build_dir))  # as written by hand, comments kept
         for key in ("jsonld", "nt"):
             write(f"ontology.{key}", serialize(ld.ontology_document(), key, base=ld.base))
@@ -106,3 +105,9 @@ def publish(
 def _query_page(endpoint: str | None, base: str) -> str:
     context = query_context(catalog(), endpoint=endpoint or "", base=base)
     return render("query.html", here="query.html", live=False, **context)
+
+
+def _ontology_page(build_dir: Path) -> str:
+    """The ontology's documentation (:mod:`skillgraph.ontodocs`), as the server shows it."""
+    context = ontology_page_context(build_dir)
+    return render("ontology.html", here="ontology.html", live=False, **context)

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..catalog import CatalogQuery
+from ..ontodocs import ontology_docs
 from ..pictures.facts import weight_order
 from ..pictures.pages import pictures_for
+from ..store import ontology_bytes
 from ..vocab import ONTOLOGY_IRI, SG_IRI
-from .data import NOTATION, PREF_LABEL, RDF_TYPE, RDFS_LABEL, SKOS, LinkedData, local_name, sg
+from .data import NOTATION, RDF_TYPE, SKOS, LinkedData, local_name, sg
 
 # Kinds of data page, by rdf:type (first match wins).
 KINDS = (
@@ -593,69 +596,13 @@ class Pages:
             "base": ld.base,
         }
 
-    def ontology(self) -> dict[str, object]:
-        """Classes, properties and individuals of the ontology, with labels and definitions."""
-        ld = self.ld
-        groups = []
-        owl = "http://www.w3.org/2002/07/owl#"
-        for title, types in (
-            ("类 / Classes", ("Class",)),
-            ("对象属性 / Object properties", ("ObjectProperty",)),
-            ("数据属性 / Datatype properties", ("DatatypeProperty",)),
-            ("个体 / Individuals", ("NamedIndividual",)),
-        ):
-            terms = set()
-            for t in types:
-                for q in ld.store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(owl + t)):
-                    if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(SG_IRI):
-                        terms.add(q.subject.value)
-            rows = []
-            for term in sorted(terms):
-                rows.append(
-                    {
-                        "id": term[len(SG_IRI) :],
-                        "iri": term,
-                        "label": ld.text(term, PREF_LABEL, "zh") or ld.text(term, RDFS_LABEL, "zh"),
-                        "label_en": ld.text(term, PREF_LABEL, "en")
-                        or ld.text(term, RDFS_LABEL, "en"),
-                        "definition": ld.text(term, ox.NamedNode(SKOS + "definition"), "zh"),
-                        "definition_en": ld.text(term, ox.NamedNode(SKOS + "definition"), "en"),
-                        "domain": [
-                            self.link(d)
-                            for d in ld.iris(
-                                term, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#domain")
-                            )
-                        ],
-                        "range": [
-                            self.link(d)
-                            for d in ld.iris(
-                                term, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#range")
-                            )
-                        ],
-                        "superclasses": [
-                            self.link(d)
-                            for d in ld.iris(
-                                term,
-                                ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"),
-                            )
-                        ],
-                    }
-                )
-            groups.append((title, rows))
-        return {
-            "iri": ONTOLOGY_IRI,
-            "title": ld.text(ONTOLOGY_IRI, ox.NamedNode("http://purl.org/dc/terms/title"), "zh"),
-            "title_en": ld.text(ONTOLOGY_IRI, ox.NamedNode("http://purl.org/dc/terms/title"), "en"),
-            "description": ld.text(
-                ONTOLOGY_IRI, ox.NamedNode("http://purl.org/dc/terms/description"), "zh"
-            ),
-            "description_en": ld.text(
-                ONTOLOGY_IRI, ox.NamedNode("http://purl.org/dc/terms/description"), "en"
-            ),
-            "groups": groups,
-            "alternates": [Alternate(k, m, f"ontology.{k}") for k, m in DOC_FORMATS],
-        }
 
+def ontology_page_context(build_dir: Path | None) -> dict[str, object]:
+    """What ``ontology.html`` shows: the documentation of the build's ontology."""
+    return {
+        "onto": ontology_docs(ontology_bytes(build_dir)),
+        "alternates": DOC_FORMATS,
+    }
 
 EXAMPLE_QUERY = """PREFIX sg: <https://w3id.org/skillgraph/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
