@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from .atomic import replace_directory
 from .catalog import catalog
+from .interchange.site import exports_in
 from .server.data import LinkedData, ontology_bytes, serialize
 from .server.describe import DUMPS, Where, dump_list, serialize_description, void_triples
 from .server.pages import DOC_FORMATS, Pages, ontology_page_context, query_context
@@ -93,6 +95,7 @@ def publish(
         for name, _media, _label in DUMPS:
             if (build_dir / name).is_file():
                 write(f"dumps/{name}", (build_dir / name).read_bytes())
+        _write_exports(write, build_dir)
         static = resources.files("skillgraph") / "static"
         for entry in sorted(static.iterdir(), key=lambda e: e.name):
             if entry.is_file():
@@ -111,3 +114,9 @@ def _ontology_page(build_dir: Path) -> str:
     """The ontology's documentation (:mod:`skillgraph.ontodocs`), as the server shows it."""
     context = ontology_page_context(build_dir)
     return render("ontology.html", here="ontology.html", live=False, **context)
+
+
+def _write_exports(write: Callable[[str, bytes], None], build_dir: Path) -> None:
+    """Each standard's interchange files, at the paths the server answers them."""
+    for export in exports_in(build_dir):
+        write(export.path, (build_dir / export.path).read_bytes())

@@ -15,12 +15,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..catalog import CatalogQuery
+from ..interchange.site import ExportFile, exports_in
 from ..ontodocs import ontology_docs
 from ..pictures.facts import weight_order
 from ..pictures.pages import pictures_for
 from ..store import ontology_bytes
 from ..vocab import ONTOLOGY_IRI, SG_IRI
 from .data import NOTATION, RDF_TYPE, SKOS, LinkedData, local_name, sg
+from .describe import dump_list, human_size
 
 # Kinds of data page, by rdf:type (first match wins).
 KINDS = (
@@ -33,6 +35,7 @@ KINDS = (
     ("KnowledgeRequirement", "requirement"),
     ("Competency", "competency"),
     ("Finding", "finding"),
+    ("OccupationalStandard", "standard"),
 )
 
 # How to find a node's parent, tried in order: (predicate, direction).  "in" = the parent
@@ -394,6 +397,8 @@ class Pages:
         if extra is not None:
             page.extra = extra(iri)
         page.extra["pictures"] = pictures_for(ld, iri, page.here, self.href, doc)
+        if kind == "standard":
+            page.extra["exports"] = self.exports(iri)
         return page
 
     def facts(self, iri: str) -> list[tuple[str, str]]:
@@ -435,7 +440,21 @@ class Pages:
             "common_levels": [self.link(t) for t in sorted(common)],
             "basic_groups": self.sorted_links(ld.iris(iri, sg("hasBasicRequirementGroup"))),
             "standards": [self.link(s) for s in ld.subjects(sg("describesOccupation"), iri)],
+            "exports": self.exports(iri),
         }
+
+    def exports(self, iri: str) -> dict[str, object]:
+        """Downloads of an occupation or its standard: its interchange files
+        (``exports/<code>/``, written by the build) and the RDF dumps they come from."""
+        ld = self.ld
+        occupation = iri
+        if SG_IRI + "OccupationalStandard" in ld.types(iri):
+            occupation = next(iter(ld.iris(iri, sg("describesOccupation"))), iri)
+        code = ld.text(occupation, NOTATION)
+        files: list[ExportFile] = exports_in(ld.build_dir, code) if code else []
+        dumps = [d for d in dump_list(ld.build_dir) if d[0].startswith("graph.")]
+        shown = [(f, human_size(f.size)) for f in files]
+        return {"files": shown, "dumps": dumps} if files or dumps else {}
 
     def level_grid(self, occupation: str) -> dict[str, object]:
         """Trades × ranks (5 → 1) of an occupation, each cell a trade-level link or None."""
