@@ -147,7 +147,8 @@ def test_the_change_time_is_the_source_time_not_the_build_time(tmp_path, monkeyp
 def test_unknown_exports_are_404(client, refs):
     code = refs[0][0]
     for path in (f"/exports/{code}/graph.nt", "/exports/0-00-00-00/case.json",
-                 f"/exports/{code}/../case.json", "/exports/../graph.nt/case.json"):
+                 f"/exports/{code}/../case.json", "/exports/%2e%2e/case.json",
+                 f"/exports/{code}/%2e%2e%2fgraph.nt"):
         assert client.get(path).status_code == 404, path
 
 
