@@ -2,7 +2,8 @@
 
 The same pages as the live server (:mod:`skillgraph.server.pages` + templates), written
 for every resource under the data base as ``id/<path>.html`` plus ``.ttl``, ``.jsonld``
-and ``.nt`` beside it, with the dumps, VoID/DCAT, the ontology and a query page.  All
+and ``.nt`` beside it, with the dumps, each standard's interchange exports (written by
+the build), VoID/DCAT, the ontology's documentation and a query page.  All
 links are relative, so the site works from any directory of any server (including
 ``python -m http.server``).  A plain file server cannot do the 303 content negotiation
 of bare IRIs; the README shows the two rewrite lines a server needs for that.
