@@ -145,11 +145,20 @@ def build(
     files.update(
         write_reports(standards, store, validation, hermit_summary, asserted, inferred, base)
     )
+    files.update(_exports(graph, standards, sources))
     write_files(out, files)
     stage("serialization", t)
     return BuildResult(
         out, standards, graph, asserted, inferred, validation, hermit_summary, timings, cached
     )
+
+
+def _exports(graph: Graph, standards: list[Standard], sources: list[Path]) -> dict[str, bytes]:
+    """CASE, CTDL-ASN and workbook of each standard (``exports/<code>/``), for the site."""
+    from .interchange.site import export_files, source_time
+
+    dated = [(std, source_time(path)) for std, path in zip(standards, sources, strict=True)]
+    return export_files(graph, dated)
 
 
 def _hermit(graph: Graph) -> HermitSummary:

@@ -2,7 +2,8 @@
 
 The same pages as the live server (:mod:`skillgraph.server.pages` + templates), written
 for every resource under the data base as ``id/<path>.html`` plus ``.ttl``, ``.jsonld``
-and ``.nt`` beside it, with the dumps, VoID/DCAT, the ontology and a query page.  All
+and ``.nt`` beside it, with the dumps, each standard's interchange exports (written by
+the build), VoID/DCAT, the ontology's documentation and a query page.  All
 links are relative, so the site works from any directory of any server (including
 ``python -m http.server``).  A plain file server cannot do the 303 content negotiation
 of bare IRIs; the README shows the two rewrite lines a server needs for that.
@@ -16,15 +17,17 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from .atomic import replace_directory
 from .catalog import catalog
+from .interchange.site import exports_in
 from .server.data import LinkedData, ontology_bytes, serialize
 from .server.describe import DUMPS, Where, dump_list, serialize_description, void_triples
-from .server.pages import DOC_FORMATS, Pages, query_context
+from .server.pages import DOC_FORMATS, Pages, ontology_page_context, query_context
 from .server.render import render
 
 
@@ -81,8 +84,7 @@ def publish(
                 "index.html", here="index.html", live=False, dumps=dump_list(build_dir), **index
             ),
         )
-        onto = pages.ontology()
-        write("ontology.html", render("ontology.html", here="ontology.html", live=False, onto=onto))
+        write("ontology.html", _ontology_page(build_dir))
         write("ontology.ttl", ontology_bytes(build_dir))  # as written by hand, comments kept
         for key in ("jsonld", "nt"):
             write(f"ontology.{key}", serialize(ld.ontology_document(), key, base=ld.base))
@@ -94,6 +96,7 @@ def publish(
         for name, _media, _label in DUMPS:
             if (build_dir / name).is_file():
                 write(f"dumps/{name}", (build_dir / name).read_bytes())
+        _write_exports(write, build_dir)
         static = resources.files("skillgraph") / "static"
         for entry in sorted(static.iterdir(), key=lambda e: e.name):
             if entry.is_file():
@@ -106,3 +109,15 @@ def publish(
 def _query_page(endpoint: str | None, base: str) -> str:
     context = query_context(catalog(), endpoint=endpoint or "", base=base)
     return render("query.html", here="query.html", live=False, **context)
+
+
+def _ontology_page(build_dir: Path) -> str:
+    """The ontology's documentation (:mod:`skillgraph.ontodocs`), as the server shows it."""
+    context = ontology_page_context(build_dir)
+    return render("ontology.html", here="ontology.html", live=False, **context)
+
+
+def _write_exports(write: Callable[[str, bytes], None], build_dir: Path) -> None:
+    """Each standard's interchange files, at the paths the server answers them."""
+    for export in exports_in(build_dir):
+        write(export.path, (build_dir / export.path).read_bytes())

@@ -11,6 +11,8 @@ import pyoxigraph as ox
 import pytest
 from html_links import parse_links
 
+from skillgraph.interchange.site import EXPORTS
+
 ID = "https://w3id.org/skillgraph/id/"
 OCC = "occupation/4-09-07-04"
 ACC3 = f"{OCC}/trade/accounting/level/3"
@@ -336,7 +338,7 @@ def test_void_describes_dataset_dumps_and_endpoint(server_client, built):
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
     assert dcat + "Dataset" in objects(ds, rdf_type)
     dists = objects(ds, dcat + "distribution")
-    assert len(dists) == 4
+    assert len(dists) == 4 + len(EXPORTS)  # the dumps, then the one standard's exports
     for d in dists:
         assert objects(d, "http://purl.org/dc/terms/license") == {
             "https://creativecommons.org/licenses/by/4.0/"

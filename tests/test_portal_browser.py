@@ -70,3 +70,23 @@ def test_pictures_render_on_the_trade_level_page(browser, skillgraph_server):
     browser.get(skillgraph_server.base + "/pictures/ladder/occupation/4-09-07-04.svg")
     assert len(browser.find_elements(By.CSS_SELECTOR, "svg svg")) == 6
     screenshot(browser, "pictures-occupation-ladders")
+
+
+def test_the_ontology_documentation_page_in_both_languages(browser, skillgraph_server):
+    """/ontology negotiates to the documentation; a term's anchor, both labels and its
+    axioms show; screenshots for a person to look at."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(skillgraph_server.base + "/ontology")
+    _wait(browser, lambda d: d.find_element(By.ID, "classes"), "no class section")
+    assert browser.current_url.endswith("/ontology.html")
+    screenshot(browser, "ontology-docs")
+    browser.get(skillgraph_server.base + "/ontology.html#requires")
+    term = browser.find_element(By.ID, "requires")
+    labels = {e.get_attribute("lang"): e.text for e in term.find_elements(By.CSS_SELECTOR,
+                                                                           "h3 .label")}
+    assert labels == {"zh": "要求", "en": "requires"}
+    assert "sg:hasFunction ∘ sg:hasWorkContent ∘ sg:hasRequirement" in term.text
+    assert term.rect["width"] > 300
+    ARTIFACTS.mkdir(exist_ok=True)
+    term.screenshot(str(ARTIFACTS / "ontology-docs-requires.png"))

@@ -183,3 +183,24 @@ def test_failed_publish_leaves_the_old_site_and_no_temporary_files(built, tmp_pa
         publish(target, built.out)
     assert (target / "index.html").read_text() == "old site"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_the_site_holds_each_standards_exports_and_ontology_docs(built, site: Path, http_site):
+    """The build's exports/<code>/ files, byte for byte, linked from the index and the
+    occupation page; VoID lists them; the ontology page documents every term."""
+    from skillgraph.interchange.site import EXPORTS, exports_in
+
+    files = exports_in(built.out)
+    assert {f.kind.name for f in files} == {k.name for k in EXPORTS}
+    index = (site / "index.html").read_text(encoding="utf-8")
+    occupation = (site / "id/occupation/4-09-07-04.html").read_text(encoding="utf-8")
+    for f in files:
+        assert (site / f.path).read_bytes() == (built.out / f.path).read_bytes(), f.path
+        assert f.path in parse_links(index).hrefs
+        assert "../../" + f.path in parse_links(occupation).hrefs
+        status, body = get(urljoin(http_site, f.path))
+        assert status == 200 and body == (built.out / f.path).read_bytes()
+        assert f"<{f.path}>" in (site / "void.ttl").read_text(encoding="utf-8")
+    ontology = (site / "ontology.html").read_text(encoding="utf-8")
+    assert 'id="TradeLevel"' in ontology and 'lang="en">trade level<' in ontology
+    assert '<link rel="stylesheet" href="static/style.css">' in ontology

@@ -92,6 +92,7 @@ ROUTES = [
     Route("/void", dumps.void, methods=["GET"]),
     Route("/void.{ext}", dumps.void, methods=["GET"]),
     Route("/dumps/{name}", dumps.dump, methods=["GET"]),
+    Route("/exports/{code}/{name}", dumps.export, methods=["GET"]),
     Mount("/static", StaticFiles(packages=[("skillgraph", "static")]), name="static"),
 ]
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..interchange.site import exports_in
 from ..vocab import ONTOLOGY_IRI, SG_IRI
 from .data import RDF_TYPE, LinkedData, sg
 
@@ -161,6 +162,31 @@ def void_triples(ld: LinkedData, where: Where) -> list[ox.Triple]:
         if ld.build_dir is not None and (ld.build_dir / name).is_file():
             size = (ld.build_dir / name).stat().st_size
             add(dist, DCAT + "byteSize", _lit(size, XSD + "nonNegativeInteger"))
+    t.extend(export_triples(ld, where, ds))
+    return t
+
+
+def export_triples(ld: LinkedData, where: Where, ds: ox.NamedNode) -> list[ox.Triple]:
+    """A dcat:Distribution of the dataset for each standard's interchange file."""
+    t: list[ox.Triple] = []
+
+    def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
+        t.append(ox.Triple(s, _n(p), o))
+
+    for export in exports_in(ld.build_dir):
+        url = _n(where.url(export.path))
+        dist = _n(where.url(f"void.ttl#export-{export.code}-" + export.kind.name.replace(".", "-")))
+        add(ds, DCAT + "distribution", dist)
+        add(dist, RDF_TYPE.value, _n(DCAT + "Distribution"))
+        add(dist, DCT + "title", _lit(f"{export.code}: {export.kind.label}", lang="en"))
+        add(dist, DCAT + "downloadURL", url)
+        add(dist, DCAT + "accessURL", url)
+        media = "https://www.iana.org/assignments/media-types/" + export.kind.media_type
+        add(dist, DCAT + "mediaType", _n(media))
+        add(dist, DCAT + "byteSize", _lit(export.size, XSD + "nonNegativeInteger"))
+        add(dist, DCT + "license", _n(LICENSE))
+        if export.kind.conforms_to:
+            add(dist, DCT + "conformsTo", _n(export.kind.conforms_to))
     return t
 
 

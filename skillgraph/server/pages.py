@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..catalog import CatalogQuery
+from ..interchange.site import ExportFile, exports_in
+from ..ontodocs import ontology_docs
 from ..pictures.facts import weight_order
 from ..pictures.pages import pictures_for
+from ..store import ontology_bytes
 from ..vocab import ONTOLOGY_IRI, SG_IRI
-from .data import NOTATION, PREF_LABEL, RDF_TYPE, RDFS_LABEL, SKOS, LinkedData, local_name, sg
+from .data import NOTATION, RDF_TYPE, SKOS, LinkedData, local_name, sg
+from .describe import dump_list, human_size
 
 # Kinds of data page, by rdf:type (first match wins).
 KINDS = (
@@ -30,6 +35,7 @@ KINDS = (
     ("KnowledgeRequirement", "requirement"),
     ("Competency", "competency"),
     ("Finding", "finding"),
+    ("OccupationalStandard", "standard"),
 )
 
 # How to find a node's parent, tried in order: (predicate, direction).  "in" = the parent
@@ -391,6 +397,8 @@ class Pages:
         if extra is not None:
             page.extra = extra(iri)
         page.extra["pictures"] = pictures_for(ld, iri, page.here, self.href, doc)
+        if kind == "standard":
+            page.extra["exports"] = self.exports(iri)
         return page
 
     def facts(self, iri: str) -> list[tuple[str, str]]:
@@ -432,7 +440,21 @@ class Pages:
             "common_levels": [self.link(t) for t in sorted(common)],
             "basic_groups": self.sorted_links(ld.iris(iri, sg("hasBasicRequirementGroup"))),
             "standards": [self.link(s) for s in ld.subjects(sg("describesOccupation"), iri)],
+            "exports": self.exports(iri),
         }
+
+    def exports(self, iri: str) -> dict[str, object]:
+        """Downloads of an occupation or its standard: its interchange files
+        (``exports/<code>/``, written by the build) and the RDF dumps they come from."""
+        ld = self.ld
+        occupation = iri
+        if SG_IRI + "OccupationalStandard" in ld.types(iri):
+            occupation = next(iter(ld.iris(iri, sg("describesOccupation"))), iri)
+        code = ld.text(occupation, NOTATION)
+        files: list[ExportFile] = exports_in(ld.build_dir, code) if code else []
+        dumps = [d for d in dump_list(ld.build_dir) if d[0].startswith("graph.")]
+        shown = [(f, human_size(f.size)) for f in files]
+        return {"files": shown, "dumps": dumps} if files or dumps else {}
 
     def level_grid(self, occupation: str) -> dict[str, object]:
         """Trades × ranks (5 → 1) of an occupation, each cell a trade-level link or None."""
@@ -593,69 +615,13 @@ class Pages:
             "base": ld.base,
         }
 
-    def ontology(self) -> dict[str, object]:
-        """Classes, properties and individuals of the ontology, with labels and definitions."""
-        ld = self.ld
-        groups = []
-        owl = "http://www.w3.org/2002/07/owl#"
-        for title, types in (
-            ("类 / Classes", ("Class",)),
-            ("对象属性 / Object properties", ("ObjectProperty",)),
-            ("数据属性 / Datatype properties", ("DatatypeProperty",)),
-            ("个体 / Individuals", ("NamedIndividual",)),
-        ):
-            terms = set()
-            for t in types:
-                for q in ld.store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(owl + t)):
-                    if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(SG_IRI):
-                        terms.add(q.subject.value)
-            rows = []
-            for term in sorted(terms):
-                rows.append(
-                    {
-                        "id": term[len(SG_IRI) :],
-                        "iri": term,
-                        "label": ld.text(term, PREF_LABEL, "zh") or ld.text(term, RDFS_LABEL, "zh"),
-                        "label_en": ld.text(term, PREF_LABEL, "en")
-                        or ld.text(term, RDFS_LABEL, "en"),
-                        "definition": ld.text(term, ox.NamedNode(SKOS + "definition"), "zh"),
-                        "definition_en": ld.text(term, ox.NamedNode(SKOS + "definition"), "en"),
-                        "domain": [
-                            self.link(d)
-                            for d in ld.iris(
-                                term, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#domain")
-                            )
-                        ],
-                        "range": [
-                            self.link(d)
-                            for d in ld.iris(
-                                term, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#range")
-                            )
-                        ],
-                        "superclasses": [
-                            self.link(d)
-                            for d in ld.iris(
-                                term,
-                                ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"),
-                            )
-                        ],
-                    }
-                )
-            groups.append((title, rows))
-        return {
-            "iri": ONTOLOGY_IRI,
-            "title": ld.text(ONTOLOGY_IRI, ox.NamedNode("http://purl.org/dc/terms/title"), "zh"),
-            "title_en": ld.text(ONTOLOGY_IRI, ox.NamedNode("http://purl.org/dc/terms/title"), "en"),
-            "description": ld.text(
-                ONTOLOGY_IRI, ox.NamedNode("http://purl.org/dc/terms/description"), "zh"
-            ),
-            "description_en": ld.text(
-                ONTOLOGY_IRI, ox.NamedNode("http://purl.org/dc/terms/description"), "en"
-            ),
-            "groups": groups,
-            "alternates": [Alternate(k, m, f"ontology.{k}") for k, m in DOC_FORMATS],
-        }
 
+def ontology_page_context(build_dir: Path | None) -> dict[str, object]:
+    """What ``ontology.html`` shows: the documentation of the build's ontology."""
+    return {
+        "onto": ontology_docs(ontology_bytes(build_dir)),
+        "alternates": DOC_FORMATS,
+    }
 
 EXAMPLE_QUERY = """PREFIX sg: <https://w3id.org/skillgraph/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>

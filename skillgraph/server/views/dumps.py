@@ -1,4 +1,5 @@
-"""Dumps (``/dumps/<file>``, straight from the build directory) and VoID/DCAT (``/void``)."""
+"""Downloads straight from the build directory: dumps (``/dumps/<file>``), each standard's
+interchange exports (``/exports/<code>/<file>``); and VoID/DCAT (``/void``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 
+from ...interchange.site import BY_NAME
 from ..conneg import FORMAT_KEYS, GRAPH, lookup, negotiate, offered
 from ..describe import DUMPS, Where, serialize_description, void_triples
 from .base import site
@@ -25,6 +27,25 @@ def dump(request: Request) -> Response:
     if media.startswith("text/"):
         media += "; charset=utf-8"
     return FileResponse(path, media_type=media)
+
+
+def export(request: Request) -> Response:
+    """A file the build wrote under ``exports/`` (skillgraph/interchange/site.py)."""
+    s = site(request)
+    code, name = request.path_params["code"], request.path_params["name"]
+    kind = BY_NAME.get(name)
+    if kind is None or s.ld.build_dir is None or "/" in code or code.startswith("."):
+        raise HTTPException(404)
+    path = s.ld.build_dir / "exports" / code / name
+    if not path.is_file():
+        raise HTTPException(404)
+    # a workbook is saved, not shown; the JSON files open in the browser
+    disposition = "attachment" if name.endswith(".xlsx") else "inline"
+    return FileResponse(
+        path,
+        media_type=kind.media_type,
+        headers={"Content-Disposition": f'{disposition}; filename="{code}.{name}"'},
+    )
 
 
 def void(request: Request) -> Response:

@@ -19,6 +19,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from ..conneg import GRAPH, PAGE, lookup, negotiate, offered
 from ..data import ontology_bytes, serialize
+from ..pages import ontology_page_context
 from ..render import render
 from .base import html, site
 
@@ -93,7 +94,8 @@ def ontology(request: Request) -> Response:
         raise HTTPException(404)
     headers = {"Link": _links("ontology", ext)}
     if ext == "html":
-        return html("ontology.html", here="ontology.html", onto=s.pages.ontology(), headers=headers)
+        return html("ontology.html", here="ontology.html", headers=headers,
+                    **ontology_page_context(s.ld.build_dir))
     if ext == "ttl":  # as written by hand, comments kept
         body = ontology_bytes(s.ld.build_dir)
     else:
