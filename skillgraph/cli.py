@@ -105,10 +105,13 @@ def build(sources: tuple[Path, ...], out: Path, base: str, hermit: bool) -> None
     except SourceFormatError as exc:
         _fail(str(exc))
     for std in result.standards:
+        mine = result.review.standard(std.profile.code) if result.review else None
         click.echo(
             f"{std.profile.code} {std.profile.name}: {len(std.trade_levels)} trade-levels, "
             f"{sum(len(t.functions) for t in std.trade_levels)} functions, "
-            f"{len(std.findings)} findings",
+            f"{len(std.findings)} findings"
+            + (f", {mine.warnings} SHACL warnings ({len(mine.items)} items for the "
+               "committee: skillgraph findings)" if mine else ""),
             err=True,
         )
     click.echo(
