@@ -84,6 +84,13 @@ class Item:
         return f"{what}{quoted}：{self.message}" if what or quoted else self.message
 
     @property
+    def place(self) -> str:
+        """The clause without its trade-level (for lists already grouped by trade-level)."""
+        if self.group and self.clause.startswith(self.group_label + " "):
+            return self.clause[len(self.group_label) + 1 :]
+        return self.clause
+
+    @property
     def shown_code(self) -> str:
         if self.printed and self.printed != self.code:
             return PRINTED_AS.format(printed=self.printed, code=self.code)

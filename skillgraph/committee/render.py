@@ -56,7 +56,7 @@ def markdown(std: StandardReview) -> list[str]:
                 "|---:|---|---|---|---|---:|---:|---|"]  # fmt: skip
         for n, item in rows:
             out.append(
-                f"| {n} | {_md(item.clause)} | {_md(item.comment)} | {_md(item.about.reason)} "
+                f"| {n} | {_md(item.place)} | {_md(item.comment)} | {_md(item.about.reason)} "
                 f"| {ORIGIN[item.origin]} | {item.line or ''} | {item.page or ''} "
                 f"| <{item.node}> |"
             )
@@ -69,7 +69,7 @@ def html_section(std: StandardReview, href: Href = lambda iri: iri) -> str:
     for _first, label, rows in numbered(std):
         body = "".join(
             f"<tr class='item {item.origin}' data-rule='{e(item.rule)}'><td class=n>{n}</td>"
-            f"<td>{e(item.clause)}</td><td><a href='{e(href(item.node))}'>{e(item.comment)}</a>"
+            f"<td>{e(item.place)}</td><td><a href='{e(href(item.node))}'>{e(item.comment)}</a>"
             f"{_en(item)}</td><td>{e(item.about.reason)}</td><td>{e(ORIGIN[item.origin])}</td>"
             f"<td class=n>{item.line or ''}</td><td class=n>{item.page or ''}</td></tr>"
             for n, item in rows
