@@ -11,6 +11,7 @@ The bytes are the same for the same review (fixed timestamps), like every build 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from datetime import datetime
@@ -19,6 +20,8 @@ from .collect import Item, Review, StandardReview
 from .texts import HEADERS, ORIGIN, SHEET_TITLE, WIDTHS
 
 FIXED_TIME = datetime(2020, 1, 1)
+_STAMP = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 HEADER_ROW = 2
 
 
@@ -111,5 +114,8 @@ def _fixed_zip(data: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
+                content = _MODIFIED.sub(rb"\g<1>" + _STAMP + rb"\g<2>", content)
+            dst.writestr(fixed, content)
     return out.getvalue()
