@@ -249,3 +249,14 @@ def test_build_prints_what_the_report_and_the_sheet_list(tmp_path):
                                       "-o", str(tmp_path / "s.xlsx")])  # fmt: skip
     assert sheet.exit_code == 0
     assert load_workbook(tmp_path / "s.xlsx")["4-04-05-05"].max_row - 2 == items
+
+
+def test_docs_committee_names_every_rule_and_every_sheet_column():
+    """docs/committee.md cannot drift from the table of texts or from the sheet's columns."""
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "committee.md").read_text(
+        encoding="utf-8")
+    rows = dict(re.findall(r"^\| (\S[^|]*?) \| `(\w+)` \|", doc, re.MULTILINE))
+    assert {v: k for k, v in rows.items()} == {k: r.name_zh for k, r in RULES.items()}
+    columns = re.findall(r"^\| ([^|]+?) \| ", doc.split("## The comment sheet")[1], re.MULTILINE)
+    named = {c.strip() for col in columns[1:] for c in col.split(",")}
+    assert named == set(HEADERS)

@@ -85,7 +85,8 @@ RULES: dict[str, Rule] = {
         "条目文字重复", "duplicate text",
         "同一等级的工作要求中同一内容只应出现一次，重复条目会使培训和考核内容重复计算。",
         "删除重复条目，或改写使其与 {others} 区分。",
-        "Two requirements of one trade-level have identical wording.",
+        "Identical wording twice: the loader reports a repeat within one work content, the "
+        "SHACL shape every pair within one trade-level.",
     ),
     "ErratumApplied": Rule(
         "已按勘误处理", "erratum applied",
