@@ -114,3 +114,16 @@ def test_findings_page_in_the_browser(browser, served, built_all):
     first.click()
     _wait(browser, lambda d: "/id/" in d.current_url, "item link broken")
     assert browser.find_element(By.TAG_NAME, "h1").text
+
+
+def test_a_build_with_many_items_lists_them_per_standard(server_client, built, monkeypatch):
+    """Past ONE_PAGE items /findings keeps to its summary; each standard's page lists all."""
+    import skillgraph.server.views.findings as view
+
+    whole = server_client.get("/findings").text
+    findings, warnings = expected(built, "4-09-07-04")
+    assert len(items_on(whole)) == findings + warnings
+    monkeypatch.setattr(view, "ONE_PAGE", findings + warnings - 1)
+    short = server_client.get("/findings").text
+    assert items_on(short) == [] and 'id="choose-a-standard"' in short
+    assert len(items_on(server_client.get("/findings/4-09-07-04").text)) == findings + warnings

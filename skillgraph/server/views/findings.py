@@ -23,6 +23,7 @@ from ...committee.texts import ORIGIN, RULES
 from .base import html, site
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ONE_PAGE = 2000  # items listed on /findings itself; more: the summary, one page per standard
 _lock = threading.Lock()
 
 
@@ -65,6 +66,8 @@ def findings_page(request: Request) -> Response:
         return JSONResponse(as_data(chosen, [] if stem else found.elsewhere))
     here = f"findings/{stem}.html" if stem else "findings.html"
     s = site(request)
+    listed = stem or len(found.items) <= ONE_PAGE
     return html("findings.html", here=here, review=found, chosen=chosen, stem=stem,
-                sections=[(std, numbered(std)) for std in chosen], href=s.pages.href,
-                origin=ORIGIN, rules=RULES, elsewhere=[] if stem else found.elsewhere)
+                sections=[(std, numbered(std)) for std in chosen] if listed else [],
+                href=s.pages.href, origin=ORIGIN, rules=RULES, too_many=not listed,
+                elsewhere=[] if stem else found.elsewhere)
