@@ -768,10 +768,6 @@ def diff_command(old: Path, new: Path, occupation: str | None, fmt: str, out: Pa
         click.echo(str(out), err=True)
 
 
-if __name__ == "__main__":
-    main()
-
-
 @main.command("findings")
 @click.option("--occupation", default=None, metavar="CODE|NAME|IRI",
               help="Only this occupation's standard [default: every standard of the build].")
@@ -807,3 +803,7 @@ def findings_command(occupation: str | None, fmt: str, out: Path | None, build_d
     except OSError as exc:
         _fail(f"{out}: cannot write: {exc}")
     click.echo(f"{out}: {sum(len(s.items) for s in chosen)} items", err=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -260,3 +260,17 @@ def test_docs_committee_names_every_rule_and_every_sheet_column():
     columns = re.findall(r"^\| ([^|]+?) \| ", doc.split("## The comment sheet")[1], re.MULTILINE)
     named = {c.strip() for col in columns[1:] for c in col.split(",")}
     assert named == set(HEADERS)
+
+
+def test_findings_runs_as_a_program(built_all):
+    """As a user runs it (a new process), not only through click's test runner."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "skillgraph.cli", "findings", "--build",
+                           str(built_all.out), "--format", "json"],
+                          capture_output=True, timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    data = json.loads(done.stdout)
+    assert {s["code"]: len(s["items"]) for s in data["standards"]} == {
+        c: sum(expected(built_all, c)) for c in CODES}
