@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .atomic import write_files
+from .committee import Review, collect
 from .indexed import TripleIndex
 from .joins import add_similarities
 from .model import Standard
@@ -28,6 +29,7 @@ from .schemaorg import schema_org_jsonld
 from .search import search_index_bytes
 from .serialize import jsonld_context, to_jsonld, to_ntriples, to_turtle
 from .sources import expand_sources, read_standards
+from .store import store_from_graph
 from .to_rdf import load_translations_if_any, standard_to_graph
 from .validate import ValidationResult, validate
 from .vocab import DCTERMS, DEFAULT_DATA_BASE, SG, SKOS, requires
@@ -54,6 +56,7 @@ class BuildResult:
     hermit: HermitSummary
     timings: dict[str, float] = field(default_factory=dict)
     cached: int = 0  # standards whose parse came from the cache
+    review: Review | None = None  # every finding and warning, for the drafting committee
 
     @property
     def standard(self) -> Standard:
@@ -131,6 +134,7 @@ def build(
     stage("validation", t)
     t = time.perf_counter()
     store.bulk_load(input=ontology_text(), format=ox.RdfFormat.TURTLE)
+    review = collect(store, store_from_graph(validation.report_graph))
     files = {
         "graph.ttl": to_turtle(graph, base, index),
         "graph.nt": ntriples,
@@ -143,13 +147,16 @@ def build(
         "search.sqlite": search_index_bytes(graph),
     }
     files.update(
-        write_reports(standards, store, validation, hermit_summary, asserted, inferred, base)
+        write_reports(
+            standards, store, validation, hermit_summary, asserted, inferred, base, review
+        )
     )
     files.update(_exports(graph, standards, sources))
     write_files(out, files)
     stage("serialization", t)
     return BuildResult(
-        out, standards, graph, asserted, inferred, validation, hermit_summary, timings, cached
+        out, standards, graph, asserted, inferred, validation, hermit_summary, timings, cached,
+        review,
     )
 
 

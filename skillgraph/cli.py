@@ -105,10 +105,13 @@ def build(sources: tuple[Path, ...], out: Path, base: str, hermit: bool) -> None
     except SourceFormatError as exc:
         _fail(str(exc))
     for std in result.standards:
+        mine = result.review.standard(std.profile.code) if result.review else None
         click.echo(
             f"{std.profile.code} {std.profile.name}: {len(std.trade_levels)} trade-levels, "
             f"{sum(len(t.functions) for t in std.trade_levels)} functions, "
-            f"{len(std.findings)} findings",
+            f"{len(std.findings)} findings"
+            + (f", {mine.warnings} SHACL warnings ({len(mine.items)} items for the "
+               "committee: skillgraph findings)" if mine else ""),
             err=True,
         )
     click.echo(
@@ -790,6 +793,43 @@ def diff_command(old: Path, new: Path, occupation: str | None, fmt: str, out: Pa
     else:
         out.write_text(body, encoding="utf-8")
         click.echo(str(out), err=True)
+
+
+@main.command("findings")
+@click.option("--occupation", default=None, metavar="CODE|NAME|IRI",
+              help="Only this occupation's standard [default: every standard of the build].")
+@click.option("--format", "fmt", type=Choice(["table", "csv", "json", "xlsx"]), default="table",
+              show_default=True, help="table: for the terminal; csv/json: one record per item; "
+              "xlsx: the comment sheet (征求意见反馈表), one worksheet per standard.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write here instead of standard output (required for xlsx).")
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="Build directory to read.")
+def findings_command(occupation: str | None, fmt: str, out: Path | None, build_dir: Path) -> None:
+    """Every finding and SHACL warning of a build, for the drafting committee."""
+    from .committee import collect_build
+    from .committee.export import UnknownOccupation, render, select
+
+    if fmt == "xlsx" and out is None:
+        raise click.UsageError("--format xlsx writes a file: give -o FILE.xlsx")
+    try:
+        review = collect_build(build_dir)
+        chosen = select(review, occupation)
+    except UnknownOccupation as exc:
+        raise click.BadParameter(str(exc), param_hint="--occupation") from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        _fail(str(exc))
+    body = render(review, chosen, fmt)
+    if out is None:
+        click.echo(body.decode("utf-8"), nl=False)
+        return
+    from .committee.export import write_file
+
+    try:
+        write_file(out, body)
+    except OSError as exc:
+        _fail(f"{out}: cannot write: {exc}")
+    click.echo(f"{out}: {sum(len(s.items) for s in chosen)} items", err=True)
 
 
 if __name__ == "__main__":

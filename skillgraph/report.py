@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from .catalog import load_query
+from .committee import Review, StandardReview
+from .committee import render as committee
 from .model import Standard
 from .store import run_query
 from .vocab import SH
@@ -74,10 +76,13 @@ def write_reports(
     asserted: int,
     inferred: int,
     base: str,
+    review: Review | None = None,
 ) -> dict[str, bytes]:
     """Per standard ``standards/<code>/`` report.md, report.html, provenance.tsv (and the
     PDF reader's lines as source.txt, which its sg:sourceLine numbers count); for the whole
-    build report.md and report.html (every standard, in order) and provenance.tsv."""
+    build report.md and report.html (every standard, in order) and provenance.tsv.
+    ``review`` (:mod:`skillgraph.committee`) adds each standard's findings and warnings
+    for the drafting committee."""
     rows = overview_rows(store)
     files: dict[str, bytes] = {}
     mds, bodies, tsv = [], [], ["source\tline\towner\treason"]
@@ -87,6 +92,9 @@ def write_reports(
         counts = _counts(validation, prefix)
         md = _markdown(std, own, counts, hermit, asserted, inferred)
         body = _html_body(std, own, counts, hermit, asserted, inferred)
+        mine = review.standard(std.profile.code) if review else None
+        if mine is not None:
+            md, body = _with_committee(md, body, mine)
         folder = f"standards/{std.profile.code}"
         files[f"{folder}/report.md"] = md.encode("utf-8")
         files[f"{folder}/report.html"] = _page(f"{std.title} — build report", body)
@@ -97,11 +105,20 @@ def write_reports(
         bodies.append(f"<section id='{html.escape(std.profile.code)}'>{body}</section>")
         tsv += [f"{std.source_name}\t{line}" for line in _provenance_tsv(std).splitlines()[1:]]
     head = _summary_md(standards, validation, hermit, asserted, inferred)
+    if review is not None:
+        head += committee.summary_md(review)
     files["report.md"] = "\n".join([head, *mds]).encode("utf-8")
     summary = _summary_html(standards)
     files["report.html"] = _page("skillgraph build report", summary + "".join(bodies))
     files["provenance.tsv"] = ("\n".join(tsv) + "\n").encode("utf-8")
     return files
+
+
+def _with_committee(md: str, body: str, review: StandardReview) -> tuple[str, str]:
+    """The committee's section after the rest of a standard's report."""
+    return md + "\n" + "\n".join(committee.markdown(review)) + "\n", (
+        body + committee.html_section(review)
+    )
 
 
 def _summary_md(
@@ -319,6 +336,7 @@ table{{border-collapse:collapse;margin:1rem 0}}
 td,th{{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}}
 td.n{{text-align:right}} td.bar{{width:30rem}} .bar span{{display:inline-block;height:1rem}}
 .own{{background:#1f77b4}} .inh{{background:#aec7e8}}
+table.committee td{{max-width:40rem}} table.committee small{{color:#666}}
 </style></head><body>
 {body}
 </body></html>

@@ -27,7 +27,7 @@ from .data import LinkedData
 from .guard import MAX_DEPTH, MAX_OPERATORS
 from .hygiene import PublicURLMiddleware, SecurityHeadersMiddleware, timed_protocol
 from .pages import Pages
-from .views import dumps, index, pictures, resource, search, sparql
+from .views import dumps, findings, index, pictures, resource, search, sparql
 from .views.curriculum import ROUTES as CURRICULUM_ROUTES
 from .worker import TRUNCATED_BYTES_HEADER, TRUNCATED_HEADER, DataFile, QueryPool
 
@@ -86,6 +86,7 @@ ROUTES = [
     Route("/search.json", search.search_page, methods=["GET"]),
     Route("/pictures/{kind}/{path:path}", pictures.picture, methods=["GET"]),
     *CURRICULUM_ROUTES,
+    Route("/findings{rest:path}", findings.findings_page, methods=["GET"]),
     Route("/id/{path:path}", resource.data_resource, methods=["GET"]),
     Route("/ontology", resource.ontology, methods=["GET"]),
     Route("/ontology.{ext}", resource.ontology, methods=["GET"]),
