@@ -27,6 +27,10 @@
   Y.defaults.yasqe.autocompleters = ["sg-prefixes", "variables"];
   Y.defaults.endpointCatalogueOptions.getData = () => (endpoint ? [{ endpoint }] : []);
 
+  // shown before YASGUI starts: CodeMirror measures its box when it is created
+  for (const id of ["catalog-form", "query-form"]) document.getElementById(id).hidden = true;
+  editor.hidden = false;
+
   const hashQuery = new URLSearchParams(location.hash.slice(1)).get("query");
   const yasgui = new Y(document.getElementById("yasgui"), {
     persistenceId: null,          // the page's URL decides what is shown, not localStorage
@@ -60,13 +64,12 @@
     firstTab.select();
   }
 
-  for (const id of ["catalog-form", "query-form"]) document.getElementById(id).hidden = true;
-  editor.hidden = false;
 
   // --- parameter forms -------------------------------------------------------------
   const box = document.getElementById("catalog-params");
   const description = document.getElementById("catalog-description");
   const paramForm = document.getElementById("param-form");
+  yasgui.rootEl.insertBefore(box, yasgui.tabPanelsEl);  // between the tabs and the editor
 
   function valuePairs(values) {
     const pairs = [];
@@ -173,7 +176,8 @@
     started.set(tab.getId(), performance.now());
     status.textContent = "running…";
   });
-  yasgui.on("queryResponse", (_y, tab) => {
+  yasgui.on("queryResponse", (_y, tab) => setTimeout(() => showStatus(tab), 0));
+  function showStatus(tab) {  // after YASR has taken the response
     const ms = Math.round(performance.now() - (started.get(tab.getId()) || performance.now()));
     const results = tab.getYasr() && tab.getYasr().results;
     const bindings = results && results.getBindings && results.getBindings();
@@ -185,7 +189,7 @@
       status.textContent = ms + " ms";
     }
     decorateSoon();
-  });
+  }
 
   const labels = new Map();  // IRI → label ("" when it has none)
   const SAFE_IRI = /^[a-z][a-z0-9+.-]*:[^<>"{}|^`\\\s]*$/i;
