@@ -87,7 +87,7 @@ def test_static_site_follows_index_to_trade_level_requirement_and_turtle(http_si
               if t.predicate.value.endswith("#prefLabel")]
     assert "能编制2~3个行业组织层级的统计核算基础数据收集表" in labels
     for name in ("void.ttl", "dumps/graph.ttl", "dumps/graph.jsonld", "ontology.html",
-                 "query.html", "static/style.css"):
+                 "query.html", "static/style.css", "static/vendor/yasgui/yasgui.min.js"):
         assert get(urljoin(http_site, name))[0] == 200, name
 
 

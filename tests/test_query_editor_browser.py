@@ -139,7 +139,7 @@ def test_editor_loads_offline_highlights_and_completes_project_prefixes(page, sk
 
     # completion: typing `sg:` adds the project's PREFIX line; `id:` is the build's own base
     page.execute_script(f"document.querySelector('{ACTIVE} .CodeMirror').CodeMirror"
-                        ".setValue('SELECT * WHERE {{ ?s a ')")
+                        ".setValue('SELECT * WHERE { ?s a ')")
     page.execute_script(f"const cm = document.querySelector('{ACTIVE} .CodeMirror').CodeMirror;"
                         "cm.focus(); cm.setCursor(cm.lineCount(), 0);")
     area = page.find_element(By.CSS_SELECTOR, f"{ACTIVE} .CodeMirror textarea")
