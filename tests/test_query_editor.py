@@ -42,7 +42,8 @@ def textarea(text: str) -> str:
 # --------------------------------------------------------------------------- vendored files
 def test_vendored_files_match_the_hashes_vendored_md_records():
     notes = (VENDOR / "VENDORED.md").read_text(encoding="utf-8")
-    recorded = dict(re.findall(r"\| `(yasgui\.min\.(?:js|css))` \|.*sha256 `([0-9a-f]{64})`", notes))
+    recorded = dict(re.findall(
+        r"\| `(yasgui\.min\.(?:js|css))` \|.*sha256 `([0-9a-f]{64})`", notes))
     assert set(recorded) == {"yasgui.min.js", "yasgui.min.css"}, recorded
     for name, digest in recorded.items():
         assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
@@ -110,7 +111,8 @@ def test_plain_form_binds_a_short_reference_on_the_server(server_client):
     r = server_client.get("/query", params={"name": "requirements"})
     assert r.status_code == 200
     assert 'name="tradeLevel"' in r.text and 'action="sparql"' in r.text
-    r = server_client.get("/query", params={"name": "requirements", "tradeLevel": "碳排放核算员/三级"})
+    r = server_client.get("/query", params={"name": "requirements",
+                                            "tradeLevel": "碳排放核算员/三级"})
     assert r.status_code == 200
     text = textarea(r.text)
     query = next(q for q in catalog() if q.name == "requirements")

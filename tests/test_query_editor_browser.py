@@ -18,10 +18,11 @@ import urllib.request
 from typing import Any
 
 import pytest
-
-import skillgraph.catalog
 from test_browser import WAIT, screenshot
 from test_build import raw_counts
+
+import skillgraph.catalog
+from skillgraph.server.querybind import editor_prefixes
 
 ACCOUNTING = "碳排放核算员"
 
@@ -32,6 +33,7 @@ document.addEventListener('securitypolicyviolation',
   e => window.__sg.csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile));
 window.addEventListener('error', e => window.__sg.errors.push(String(e.message)));"""
 ACTIVE = ".tabPanel.active"
+DATA_BASE = "https://w3id.org/skillgraph/id/"  # the build's data base (docs/architecture.md)
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +139,16 @@ def test_editor_loads_offline_highlights_and_completes_project_prefixes(page, sk
             page.find_elements(By.CSS_SELECTOR, ".tabsList .tab a")]
     assert tabs[1:] == catalog, tabs
 
-    # completion: typing `sg:` adds the project's PREFIX line; `id:` is the build's own base
+    # completion: after PREFIX, the project's prefixes (never a remote list) are offered
+    page.execute_script(f"const cm = document.querySelector('{ACTIVE} .CodeMirror').CodeMirror;"
+                        "cm.setValue(''); cm.focus();")
+    page.find_element(By.CSS_SELECTOR, f"{ACTIVE} .CodeMirror textarea").send_keys("PREFIX s")
+    offered = sorted(f"{p}: <{ns}>" for p, ns in editor_prefixes(DATA_BASE).items()
+                     if p.startswith("s"))
+    _wait(page, lambda d: sorted(e.text for e in d.find_elements(
+        By.CSS_SELECTOR, ".CodeMirror-hints li")) == offered, "the prefixes were not offered")
+
+    # typing `sg:` in the query adds the project's PREFIX line
     page.execute_script(f"document.querySelector('{ACTIVE} .CodeMirror').CodeMirror"
                         ".setValue('SELECT * WHERE { ?s a ')")
     page.execute_script(f"const cm = document.querySelector('{ACTIVE} .CodeMirror').CodeMirror;"

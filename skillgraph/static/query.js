@@ -31,7 +31,11 @@
   for (const id of ["catalog-form", "query-form"]) document.getElementById(id).hidden = true;
   editor.hidden = false;
 
-  const hashQuery = new URLSearchParams(location.hash.slice(1)).get("query");
+  // ?query= (also rendered by the live server) or YASGUI's own #query= share links; the
+  // static copy has only the URL to go by
+  const search = new URLSearchParams(location.search);
+  const hashQuery = new URLSearchParams(location.hash.slice(1)).get("query") ||
+    search.get("query");
   const yasgui = new Y(document.getElementById("yasgui"), {
     persistenceId: null,          // the page's URL decides what is shown, not localStorage
     populateFromUrl: false,
@@ -60,6 +64,8 @@
   if (data.selected) {
     lastBound.set(data.selected, { text: textarea.value, pairs: valuePairs(data.values) });
     tabOf.get(data.selected).select();
+  } else if (!hashQuery && tabOf.has(search.get("name"))) {
+    tabOf.get(search.get("name")).select();  // static copy: the tab, unbound
   } else {
     firstTab.select();
   }

@@ -27,9 +27,9 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from ..conneg import FORMAT_KEYS, GRAPH, PAGE, RESULTS, lookup, negotiate, offered
 from ...params import ParamError
 from .. import querybind
+from ..conneg import FORMAT_KEYS, GRAPH, PAGE, RESULTS, lookup, negotiate, offered
 from ..describe import serialize_description, service_triples
 from ..pages import query_context
 from ..protocol import query_form
