@@ -183,3 +183,24 @@ def test_failed_publish_leaves_the_old_site_and_no_temporary_files(built, tmp_pa
         publish(target, built.out)
     assert (target / "index.html").read_text() == "old site"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_static_query_page_runs_the_editor_from_the_site_alone(browser, http_site):
+    """The published query page loads the vendored editor from the site itself and opens
+    the query its URL carries (the static copy has no server to put it in the page)."""
+    from urllib.parse import quote
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"
+    browser.get(urljoin(http_site, "query.html") + "?query=" + quote(query))
+    WebDriverWait(browser, 30, poll_frequency=0.1).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".tabPanel.active .CodeMirror"),
+        "the editor did not appear")
+    value = browser.execute_script(
+        "return document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()")
+    assert value == query
+    urls = browser.execute_script("return performance.getEntries().map(e => e.name)"
+                                  ".filter(n => /^[a-z]+:/.test(n))")
+    assert [u for u in urls if not u.startswith(http_site)] == []
