@@ -39,13 +39,21 @@
   const yasgui = new Y(document.getElementById("yasgui"), {
     persistenceId: null,          // the page's URL decides what is shown, not localStorage
     populateFromUrl: false,
+    autoAddOnInit: false,
     autofocus: false,
-    tabName: "查询 / Query",
     requestConfig: { endpoint, method: "POST" },
-    yasqe: { value: hashQuery || textarea.value, persistenceId: null },
+    yasqe: { persistenceId: null },
     yasr: { prefixes: data.prefixes, persistenceId: null },
   });
-  const firstTab = yasgui.getTab();
+  // the table's "simple view": prefixed IRIs and bare literals keep rows short
+  const compact = { settings: { selectedPlugin: "table",
+                                pluginsConfig: { table: { compact: true } } } };
+  const firstTab = yasgui.addTab(true, {
+    name: "查询 / Query",
+    yasqe: { value: hashQuery || textarea.value },
+    yasr: compact,
+    requestConfig: { endpoint },
+  });
 
   // Every catalog query is a ready tab; tabIds maps a tab to its query's name.
   const tabNames = new Map();
@@ -55,6 +63,7 @@
     const tab = yasgui.addTab(false, {
       name: q.name,
       yasqe: { value: picked ? textarea.value : q.text },
+      yasr: compact,
       requestConfig: { endpoint },
     });
     tabNames.set(tab.getId(), q.name);
@@ -75,7 +84,9 @@
   const box = document.getElementById("catalog-params");
   const description = document.getElementById("catalog-description");
   const paramForm = document.getElementById("param-form");
-  yasgui.rootEl.insertBefore(box, yasgui.tabPanelsEl);  // between the tabs and the editor
+  // between the tabs and the editor: the parameter form, then status and links
+  yasgui.rootEl.insertBefore(box, yasgui.tabPanelsEl);
+  yasgui.rootEl.insertBefore(document.getElementById("editor-links"), yasgui.tabPanelsEl);
 
   function valuePairs(values) {
     const pairs = [];
@@ -177,22 +188,17 @@
   });
 
   // --- status, labels beside IRIs, downloads, shareable URL -----------------------
-  const started = new Map();
-  yasgui.on("query", (_y, tab) => {
-    started.set(tab.getId(), performance.now());
-    status.textContent = "running…";
-  });
+  yasgui.on("query", () => { status.textContent = "running…"; });
   yasgui.on("queryResponse", (_y, tab) => setTimeout(() => showStatus(tab), 0));
-  function showStatus(tab) {  // after YASR has taken the response
-    const ms = Math.round(performance.now() - (started.get(tab.getId()) || performance.now()));
+  function showStatus(tab) {  // after YASR has taken the response (it shows the time)
     const results = tab.getYasr() && tab.getYasr().results;
     const bindings = results && results.getBindings && results.getBindings();
     if (results && results.getError && results.getError()) {
-      status.textContent = "error, " + ms + " ms";
+      status.textContent = "error";
     } else if (bindings) {
-      status.textContent = bindings.length + " rows, " + ms + " ms";
+      status.textContent = bindings.length + " rows";
     } else {
-      status.textContent = ms + " ms";
+      status.textContent = "done";
     }
     decorateSoon();
   }
