@@ -273,3 +273,36 @@ def test_ctrl_enter_runs_and_downloads_and_shareable_url(page, skillgraph_server
         "value") == ACCOUNTING
     assert offsite(page, base) == []
     assert page.execute_script("return window.__sg") == {"csp": [], "errors": []}
+
+
+def test_without_javascript_the_page_is_a_working_plain_form(page, skillgraph_server, text_counts):
+    """Scripts off: pick a catalog query, fill its parameter with a short reference (the
+    server binds it), run the shown query to the endpoint as CSV."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    base = skillgraph_server.base
+    page.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        page.get(base + "/query")
+        assert page.find_element(By.ID, "editor").is_displayed() is False
+        Select(page.find_element(By.ID, "catalog-select")).select_by_value("requirements")
+        page.find_element(By.CSS_SELECTOR, "#catalog-form button[type=submit]").click()
+        field = _wait(page, lambda d: d.find_element(By.CSS_SELECTOR,
+                                                     "#catalog-form [name=tradeLevel]"),
+                      "no parameter field after picking the query")
+        field.send_keys(f"{ACCOUNTING}/3")
+        page.find_element(By.CSS_SELECTOR, "#catalog-form button[type=submit]").click()
+        _wait(page, lambda d: "VALUES ?tradeLevel" in (
+            d.find_element(By.ID, "query").get_attribute("value") or ""), "nothing was bound")
+        screenshot(page, "query-without-javascript")
+        Select(page.find_element(By.NAME, "format")).select_by_value("json")
+        page.find_element(By.CSS_SELECTOR, "#query-form button[type=submit]").click()
+        body = _wait(page, lambda d: d.find_element(By.TAG_NAME, "body").text.strip().startswith(
+            "{") and d.find_element(By.TAG_NAME, "body").text, "no answer from the endpoint")
+        own = text_counts[(ACCOUNTING, 3)]["skills"] + text_counts[(ACCOUNTING, 3)]["knowledge"]
+        rows = json.loads(body)["results"]["bindings"]
+        assert sum(r["own"]["value"] == "true" for r in rows) == own
+        assert page.current_url.startswith(base + "/sparql?query=")
+    finally:
+        page.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
