@@ -83,7 +83,7 @@ def query_page(request: Request, here: str = "query.html") -> Response:
             values = querybind.given_values(query, request.query_params.multi_items())
             initial = querybind.bound_text(query, values, s.ld.store)
         except (querybind.UnknownQuery, ParamError) as exc:
-            error, status = str(exc).strip("'\""), 400
+            error, status = str(exc), 400
     context = query_context(
         s.catalog,
         endpoint="sparql",
@@ -105,7 +105,7 @@ async def bind_catalog_query(request: Request) -> Response:
     try:
         query = querybind.find(s.catalog, request.query_params.get("name", ""))
     except querybind.UnknownQuery as exc:
-        return JSONResponse({"error": str(exc).strip("'\"")}, status_code=404)
+        return JSONResponse({"error": str(exc)}, status_code=404)
     values = querybind.given_values(query, request.query_params.multi_items())
     try:
         text = await anyio.to_thread.run_sync(querybind.bound_text, query, values, s.ld.store)
