@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .atomic import replace_directory
@@ -97,13 +98,19 @@ def publish(
             if (build_dir / name).is_file():
                 write(f"dumps/{name}", (build_dir / name).read_bytes())
         _write_exports(write, build_dir)
-        static = resources.files("skillgraph") / "static"
-        for entry in sorted(static.iterdir(), key=lambda e: e.name):
-            if entry.is_file():
-                write(f"static/{entry.name}", entry.read_bytes())
+        _copy_static(resources.files("skillgraph") / "static", "static", write)
 
     replace_directory(site, fill)
     return PublishResult(site.resolve(), len(iris), count, time.perf_counter() - started)
+
+
+def _copy_static(folder: Traversable, prefix: str, write: Callable[[str, bytes], None]) -> None:
+    """The package's static files, sub-folders (the vendored editor) included."""
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.is_file():
+            write(f"{prefix}/{entry.name}", entry.read_bytes())
+        elif entry.is_dir() and not entry.name.startswith(("_", ".")):
+            _copy_static(entry, f"{prefix}/{entry.name}", write)
 
 
 def _query_page(endpoint: str | None, base: str) -> str:

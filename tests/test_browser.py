@@ -85,25 +85,38 @@ def test_trade_level_page_shows_its_functions(browser, skillgraph_server, text_c
 
 
 def test_query_page_runs_a_catalog_query(browser, skillgraph_server, text_counts):
-    """Pick overview-counts in the catalog, run it: one row per trade-level, counts as read."""
+    """Open the overview-counts tab of the editor, run it: one row per trade-level, counts
+    as read.  (The editor is YASGUI since the query page became one; its own tests are
+    tests/test_query_editor_browser.py.)"""
+    import re
+
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
 
     browser.get(skillgraph_server.base + "/query")
-    picker = _wait(browser, lambda d: d.find_element(By.ID, "catalog-select"), "no picker")
-    Select(picker).select_by_value("overview-counts")
-    text = browser.find_element(By.ID, "query").get_attribute("value") or ""
-    assert "sg:TradeLevel" in text, "picking a catalog query did not load its text"
-    browser.find_element(By.CSS_SELECTOR, "#query-form button[type=submit]").click()
+    tabs = _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".tabsList .tab a"),
+                 "no editor tabs")
+    next(t for t in tabs if t.text.split("\n")[0].strip() == "overview-counts").click()
+    text = _wait(browser, lambda d: d.execute_script(
+        "return document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()"),
+        "the tab has no query")
+    assert "sg:TradeLevel" in text, "the catalog tab does not hold its query"
+    browser.find_element(By.CSS_SELECTOR, "#param-form button[type=submit]").click()
     _wait(browser, lambda d: "rows" in d.find_element(By.ID, "status").text
           or "error" in d.find_element(By.ID, "status").text, "the query did not finish")
     status = browser.find_element(By.ID, "status").text
     assert status.startswith(f"{len(text_counts)} rows"), status
 
-    table = browser.find_element(By.CSS_SELECTOR, "#results table")
-    header = [th.text for th in table.find_elements(By.CSS_SELECTOR, "thead th")]
+    table = browser.find_element(By.CSS_SELECTOR, ".tabPanel.active .yasr table.dataTable")
+    header = [th.get_attribute("textContent").strip()
+              for th in table.find_elements(By.CSS_SELECTOR, "thead th")]
+
+    def value(td: Any) -> str:  # YASR shows "4"^^xsd:integer, "…"@zh
+        text = td.get_attribute("textContent")
+        m = re.match(r'^\s*"(.*)"(?:@[\w-]+|\^\^.*)?\s*$', text, re.S)
+        return m.group(1) if m else text.strip()
+
     rows = [
-        dict(zip(header, (td.text for td in tr.find_elements(By.TAG_NAME, "td")), strict=True))
+        dict(zip(header, (value(td) for td in tr.find_elements(By.TAG_NAME, "td")), strict=True))
         for tr in table.find_elements(By.CSS_SELECTOR, "tbody tr")
     ]
     shown = {

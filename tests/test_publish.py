@@ -87,7 +87,7 @@ def test_static_site_follows_index_to_trade_level_requirement_and_turtle(http_si
               if t.predicate.value.endswith("#prefLabel")]
     assert "能编制2~3个行业组织层级的统计核算基础数据收集表" in labels
     for name in ("void.ttl", "dumps/graph.ttl", "dumps/graph.jsonld", "ontology.html",
-                 "query.html", "static/style.css"):
+                 "query.html", "static/style.css", "static/vendor/yasgui/yasgui.min.js"):
         assert get(urljoin(http_site, name))[0] == 200, name
 
 
@@ -204,3 +204,24 @@ def test_the_site_holds_each_standards_exports_and_ontology_docs(built, site: Pa
     ontology = (site / "ontology.html").read_text(encoding="utf-8")
     assert 'id="TradeLevel"' in ontology and 'lang="en">trade level<' in ontology
     assert '<link rel="stylesheet" href="static/style.css">' in ontology
+
+
+def test_static_query_page_runs_the_editor_from_the_site_alone(browser, http_site):
+    """The published query page loads the vendored editor from the site itself and opens
+    the query its URL carries (the static copy has no server to put it in the page)."""
+    from urllib.parse import quote
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"
+    browser.get(urljoin(http_site, "query.html") + "?query=" + quote(query))
+    WebDriverWait(browser, 30, poll_frequency=0.1).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".tabPanel.active .CodeMirror"),
+        "the editor did not appear")
+    value = browser.execute_script(
+        "return document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()")
+    assert value == query
+    urls = browser.execute_script("return performance.getEntries().map(e => e.name)"
+                                  ".filter(n => /^[a-z]+:/.test(n))")
+    assert [u for u in urls if not u.startswith(http_site)] == []

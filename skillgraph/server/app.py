@@ -81,6 +81,7 @@ ROUTES = [
     Route("/index.html", index.index_page, methods=["GET"]),
     Route("/query", sparql.query_page, methods=["GET"]),
     Route("/query.html", sparql.query_page, methods=["GET"]),
+    Route("/query/bind", sparql.bind_catalog_query, methods=["GET"]),
     Route("/sparql", sparql.endpoint, methods=["GET", "POST"]),
     Route("/search", search.search_page, methods=["GET"]),
     Route("/search.json", search.search_page, methods=["GET"]),

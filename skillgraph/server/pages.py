@@ -655,25 +655,43 @@ def query_context(
     max_results: int = 0,
     timeout: float = 0,
     initial_query: str | None = None,
+    selected: str = "",
+    values: dict[str, list[str]] | None = None,
+    bind_error: str = "",
 ) -> dict[str, object]:
-    """The query page: catalog queries (embedded as JSON for the page's script)."""
+    """The query page: catalog queries (embedded as JSON for the page's script) with their
+    parameters, the editor's prefixes, and the catalog query the URL picked (``selected``,
+    with the ``values`` given for its parameters)."""
+    from .querybind import declared, editor_prefixes, param_json
+
+    chosen = next((q for q in queries if q.name == selected), None)
     return {
         "catalog": queries,
-        "catalog_json": [
-            {
-                "name": q.name,
-                "title": q.title,
-                "description": q.description,
-                "parameters": q.parameters,
-                "text": runnable_text(q),
-            }
-            for q in queries
-        ],
+        "catalog_json": {
+            "queries": [
+                {
+                    "name": q.name,
+                    "title": q.title,
+                    "description": q.description,
+                    "parameters": q.parameters,
+                    "params": [param_json(p) for p in declared(q)],
+                    "text": runnable_text(q),
+                }
+                for q in queries
+            ],
+            "prefixes": editor_prefixes(base),
+            "selected": chosen.name if chosen else "",
+            "values": values or {},
+        },
+        "selected": chosen,
+        "selected_params": [param_json(p) for p in declared(chosen)] if chosen else [],
+        "values": values or {},
+        "bind_error": bind_error,
         "endpoint": endpoint,
         "base": base,
         "max_results": max_results,
         "timeout": f"{timeout:g}",
-        "initial_query": initial_query or EXAMPLE_QUERY,
+        "initial_query": initial_query or (runnable_text(chosen) if chosen else EXAMPLE_QUERY),
     }
 
 

@@ -25,8 +25,10 @@ import anyio
 import anyio.to_thread
 import pyoxigraph as ox
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from ...params import ParamError
+from .. import querybind
 from ..conneg import FORMAT_KEYS, GRAPH, PAGE, RESULTS, lookup, negotiate, offered
 from ..describe import serialize_description, service_triples
 from ..pages import query_context
@@ -63,17 +65,53 @@ def _form(data: bytes) -> list[tuple[str, str]]:
 
 
 def query_page(request: Request, here: str = "query.html") -> Response:
-    """Our own query page: catalog queries ready to load and run, results as a table."""
+    """Our own query page: the SPARQL editor with the catalog queries as tabs.
+
+    ``?query=TEXT`` opens that query (the shareable URL); ``?name=NAME&PARAM=VALUE…``
+    opens a catalog query with its parameters bound on the server (short references
+    resolved), which is also how the page works as a plain form without JavaScript.
+    """
     s = site(request)
+    name = request.query_params.get("name", "")
+    initial = request.query_params.get("query")
+    values: dict[str, list[str]] = {}
+    error = ""
+    status = 200
+    if name and not initial:
+        try:
+            query = querybind.find(s.catalog, name)
+            values = querybind.given_values(query, request.query_params.multi_items())
+            initial = querybind.bound_text(query, values, s.ld.store)
+        except (querybind.UnknownQuery, ParamError) as exc:
+            error, status = str(exc), 400
     context = query_context(
         s.catalog,
         endpoint="sparql",
         base=s.ld.base,
         max_results=s.config.max_results,
         timeout=s.config.timeout,
-        initial_query=request.query_params.get("query"),
+        initial_query=initial,
+        selected=name,
+        values=values,
+        bind_error=error,
     )
-    return html("query.html", here=here, **context)
+    return html("query.html", here=here, status=status, **context)
+
+
+async def bind_catalog_query(request: Request) -> Response:
+    """``/query/bind?name=NAME&PARAM=VALUE…``: the catalog query's text with the values
+    bound, as JSON ``{"query": …}``; 400/404 ``{"error": …}`` naming what was refused."""
+    s = site(request)
+    try:
+        query = querybind.find(s.catalog, request.query_params.get("name", ""))
+    except querybind.UnknownQuery as exc:
+        return JSONResponse({"error": str(exc)}, status_code=404)
+    values = querybind.given_values(query, request.query_params.multi_items())
+    try:
+        text = await anyio.to_thread.run_sync(querybind.bound_text, query, values, s.ld.store)
+    except ParamError as exc:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+    return JSONResponse({"name": query.name, "query": text})
 
 
 def service_description(request: Request) -> Response:
