@@ -207,6 +207,65 @@ def scale_table(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _anchored(queries: dict[str, Any]) -> dict[str, float]:
+    return {k: v["median_ms"] for k, v in queries.items()
+            if v["kind"] == "anchored" and "median_ms" in v}
+
+
+def _slowest(anchored: dict[str, float]) -> str:
+    if not anchored:
+        return "—"
+    name = max(anchored, key=anchored.__getitem__)
+    return f"{_ms(anchored[name])} (`{name}`)"
+
+
+def virtuoso_table(doc: dict[str, Any], scale: dict[str, Any] | None) -> str:
+    """Virtuoso's figures per size beside ours (scale.json's in-memory store, same corpus)."""
+    ours = {s["size"]: s for s in (scale or {}).get("sizes", [])
+            if "queries" in s and s["store"].startswith("in-memory")}
+    lines = ["| standards | triples | load s: Virtuoso / ours | Virtuoso DB MB | Virtuoso RSS MB"
+             " (started → loaded → queried) | ours store RSS MB | anchored, median of medians "
+             "ms: Virtuoso / ours | slowest anchored ms: Virtuoso / ours | overview-counts ms: "
+             "Virtuoso / ours | search ms: Virtuoso / ours | rows = embedded store |",
+             "|---:|---:|---|---:|---|---:|---|---|---|---|---|"]
+    for s in doc["sizes"]:
+        if "error" in s:
+            first = s["error"].splitlines()[0][:100] if s["error"] else "?"
+            lines.append(f"| {s['size']} | error: {first} ||||||||||")
+            continue
+        o = ours.get(s["size"])
+        q, oq = s["queries"], (o or {}).get("queries", {})
+        va, oa = _anchored(q), _anchored(oq)
+        ld = s["load"]
+        stopped = [k for k, v in q.items() if "median_ms" not in v]
+        wrong = [k for k, v in q.items() if v.get("rows_match") is False]
+        rows = ("not checked: " + s["expected"].get("not_checked", "?")[:80]
+                if not s["rows_checked"] else
+                "yes" if s["rows_all_match"] else
+                f"{s['rows_checked'] - len(wrong)}/{len(q)}"
+                + (f"; differ: {', '.join(wrong)}" if wrong else ""))
+        o_load = f"{o['load']['wall_s']:.1f}" if o else "—"
+        o_rss = f"{o['store_memory_mb']:.0f}" if o else "—"
+        lines.append(
+            f"| {s['size']} | {s['triples']:,} | {ld['wall_s']:.1f} (checkpoint "
+            f"{ld['checkpoint_s']:.1f}) / {o_load} | {s['db_mb']:.0f} | "
+            f"{s['rss_after_start_mb']:.0f} → {s['rss_after_load_mb']:.0f} → "
+            f"{s['rss_after_queries_mb']:.0f} | {o_rss} | "
+            f"{_ms(median(va.values()) if va else None)} / "
+            f"{_ms(median(oa.values()) if oa else None)} | {_slowest(va)} / {_slowest(oa)}"
+            f"{'; stopped: ' + ', '.join(stopped) if stopped else ''} | "
+            f"{_query_ms(q.get('overview-counts'))} / {_query_ms(oq.get('overview-counts'))} | "
+            f"{_query_ms(q.get('search'))} / {_query_ms(oq.get('search'))} | {rows} |")
+    lines += ["", f"Virtuoso: {doc['engine']}; bulk loader (`ld_dir`, "
+              f"{doc['sizes'][0].get('load', {}).get('loaders', '?')} parallel "
+              "`rdf_loader_run()`, `checkpoint`); queries over SPARQL on loopback, one "
+              "keep-alive connection, a run = POST + the whole JSON answer read and parsed. "
+              "Ours = the scale part's in-memory pyoxigraph store, in process (scale.json: its "
+              "own run and date). Rows: every answer's row count against an embedded store "
+              "loaded from the same corpus files. " + _context(doc)]
+    return "\n".join(lines)
+
+
 def search_table(doc: dict[str, Any]) -> str:
     lines = ["| standards | documents | index MB | index written s | server: median ms | "
              "server: slowest query, median ms | CLI (connection per query): median ms | "
@@ -314,6 +373,18 @@ def targets_table(directory: Path = RESULTS) -> str:
         rows.append((f"search median ≤ {SEARCH_TARGET_MS} ms at "
                      f"{', '.join(str(s['size']) for s in search['sizes'])} standards",
                      facts, all(s["target_met"] for s in search["sizes"])))
+    virtuoso = _load(directory, "virtuoso")
+    done = [s for s in (virtuoso or {}).get("sizes", []) if "error" not in s]
+    if done:
+        big = max(done, key=lambda s: s["size"])
+        va = _anchored(big["queries"])
+        rows.append((f"the same corpus on an existing engine: {big['size']} standards "
+                     "bulk-loaded into Virtuoso (recorded beside ours, no target)",
+                     f"load {big['load']['wall_s']:.0f} s, DB {big['db_mb']:.0f} MB, RSS "
+                     f"{big['rss_after_queries_mb']:.0f} MB; anchored median "
+                     f"{_ms(median(va.values()) if va else None)} ms, slowest "
+                     f"{_slowest(va)} ms; rows = embedded store: "
+                     f"{'yes' if big['rows_all_match'] else 'no'}", None))
     lines = ["| target | measured | |", "|---|---|---|"]
     lines += [f"| {t} | {m} | {_verdict(ok)} |" for t, m, ok in rows]
     doc = build or queries or endpoint or scale or search
@@ -382,6 +453,10 @@ def markdown(directory: Path = RESULTS) -> str:
                   endpoint_table(endpoint), ""]
     if scale:
         parts += ["### Scale: N standards in one store", "", scale_table(scale), ""]
+    virtuoso = _load(directory, "virtuoso")
+    if virtuoso:
+        parts += ["### Scale on Virtuoso: the same corpora bulk-loaded", "",
+                  virtuoso_table(virtuoso, scale), ""]
     many = _load(directory, "many")
     if many:
         parts += ["### Many standards in one build (real + synthetic sources)", "",
