@@ -47,6 +47,7 @@ def test_the_stated_memory_settings_are_the_ones_virtuoso_gets(tmp_path):
 
 def _size(rows_match: dict[str, bool | None]) -> dict:
     queries = {name: {"kind": "anchored", "median_ms": 3.0, "max_ms": 4.0, "rows": 5,
+                      "expected_rows": None if ok is None else 5 if ok else 6,
                       "rows_match": ok} for name, ok in rows_match.items()}
     checked = [ok for ok in rows_match.values() if ok is not None]
     return {"size": 1, "triples": 30000, "load": {"wall_s": 1.0, "checkpoint_s": 0.2,
@@ -70,3 +71,16 @@ def test_the_table_names_the_queries_whose_rows_differ():
     unchecked = _size({"gap": None})
     unchecked["expected"] = {"store": None, "not_checked": "needs 12 GB; 3 available"}
     assert "not checked: needs 12 GB" in report.virtuoso_table(_doc(unchecked), None)
+
+
+def test_a_query_cut_at_the_server_limit_is_stopped_not_a_row_difference():
+    size = _size({"gap": True, "search": None})
+    size["queries"]["search"] = {"kind": "whole-graph", "timeout_s": 120.0, "rows_match": None,
+                                 "expected_rows": 460000, "stopped": "Stopped: S1TAT"}
+    table = report.virtuoso_table(_doc(size), None)
+    assert "yes (1 of 2 answered)" in table and "> 120000 (stopped)" in table
+    old_form = {"kind": "whole-graph", "error": "RuntimeError: HTTP 200 S1TAT timeout",
+                "expected_rows": 460000, "rows_match": False}  # before "timeout_s" was kept
+    size["queries"]["search"] = old_form
+    table = report.virtuoso_table(_doc(size), None)
+    assert "yes (1 of 2 answered)" in table and "stopped (server limit)" in table
