@@ -179,6 +179,8 @@ class Sparql:
         state = r.getheader("X-SQL-State")
         if state == "S1TAT":  # Virtuoso's "anytime" answer: partial rows at the time limit
             raise Stopped(f"{r.getheader('X-SQL-Message') or 'S1TAT'}")
+        if r.status == 500 and b"SR171" in data[:300]:  # "Transaction timed out": the limit
+            raise Stopped(data[:120].decode(errors="replace"))
         if r.status != 200 or state:
             raise RuntimeError(f"HTTP {r.status} {state or ''} "
                                f"{r.getheader('X-SQL-Message') or data[:300]!r}".strip())
@@ -332,7 +334,7 @@ def embedded_rows(n: int, corpus_dir: Path, build_dir: Path, timeout_s: float,
                                str(build_dir), str(EMBEDDED_QUERY_TIMEOUT_S)],
                               timeout=timeout_s)
     except (TimeoutError, RuntimeError) as exc:
-        return {"store": None, "not_checked": str(exc)[:500]}
+        return {"store": None, "not_checked": f"the embedded count did not finish: {exc}"[:500]}
     return answer
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -219,11 +220,16 @@ def _slowest(anchored: dict[str, float]) -> str:
     return f"{_ms(anchored[name])} (`{name}`)"
 
 
+# How a query stopped at Virtuoso's execution limit (or by the client's longer timeout) was
+# recorded before the part kept "timeout_s" for it: the "anytime" state, the SR171
+# "Transaction timed out" error, or the socket's timeout.
+STOPPED_MARKS = ("S1TAT", "SR171", "TimeoutError")
+
+
 def _virtuoso_ms(r: dict[str, Any] | None) -> str:
-    """A Virtuoso query's median; a query its server cut at the execution limit (the
-    "anytime" answer, SQL state S1TAT) as stopped."""
-    if r and "median_ms" not in r and "S1TAT" in r.get("error", ""):
-        return "stopped (server limit)"
+    """A Virtuoso query's median; a query stopped at the time limit as stopped."""
+    if r and "median_ms" not in r and any(m in r.get("error", "") for m in STOPPED_MARKS):
+        return "stopped (time limit)"
     return _query_ms(r)
 
 
@@ -235,7 +241,9 @@ def _rows_verdict(size: dict[str, Any]) -> str:
                 if "rows" in v and v.get("expected_rows") is not None}
     wrong = [k for k, ok in compared.items() if not ok]
     if not compared:
-        return "not checked: " + size["expected"].get("not_checked", "?")[:80]
+        why = re.sub(r"\S*/|; its messages are above", "", size["expected"].get(
+            "not_checked", "?"))  # the directories and run_child's pointer to its log
+        return "not checked: " + why[:80]
     text = "yes" if not wrong else (f"{len(compared) - len(wrong)} equal; differ: "
                                     + ", ".join(wrong))
     if len(compared) < len(q):
@@ -263,10 +271,12 @@ def virtuoso_table(doc: dict[str, Any], scale: dict[str, Any] | None) -> str:
         ld = s["load"]
         stopped = [k for k, v in q.items() if "median_ms" not in v]
         rows = _rows_verdict(s)
+        triples = f"{s['triples']:,}" + (f" (ours {o['triples']:,})" if o and o["triples"]
+                                           != s["triples"] else "")
         o_load = f"{o['load']['wall_s']:.1f}" if o else "—"
         o_rss = f"{o['store_memory_mb']:.0f}" if o else "—"
         lines.append(
-            f"| {s['size']} | {s['triples']:,} | {ld['wall_s']:.1f} (checkpoint "
+            f"| {s['size']} | {triples} | {ld['wall_s']:.1f} (checkpoint "
             f"{ld['checkpoint_s']:.1f}) / {o_load} | {s['db_mb']:.0f} | "
             f"{s['rss_after_start_mb']:.0f} → {s['rss_after_load_mb']:.0f} → "
             f"{s['rss_after_queries_mb']:.0f} | {o_rss} | "

@@ -83,4 +83,4 @@ def test_a_query_cut_at_the_server_limit_is_stopped_not_a_row_difference():
                 "expected_rows": 460000, "rows_match": False}  # before "timeout_s" was kept
     size["queries"]["search"] = old_form
     table = report.virtuoso_table(_doc(size), None)
-    assert "yes (1 of 2 answered)" in table and "stopped (server limit)" in table
+    assert "yes (1 of 2 answered)" in table and "stopped (time limit)" in table
