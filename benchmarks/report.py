@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -207,6 +208,93 @@ def scale_table(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _anchored(queries: dict[str, Any]) -> dict[str, float]:
+    return {k: v["median_ms"] for k, v in queries.items()
+            if v["kind"] == "anchored" and "median_ms" in v}
+
+
+def _slowest(anchored: dict[str, float]) -> str:
+    if not anchored:
+        return "—"
+    name = max(anchored, key=anchored.__getitem__)
+    return f"{_ms(anchored[name])} (`{name}`)"
+
+
+# How a query stopped at Virtuoso's execution limit (or by the client's longer timeout) was
+# recorded before the part kept "timeout_s" for it: the "anytime" state, the SR171
+# "Transaction timed out" error, or the socket's timeout.
+STOPPED_MARKS = ("S1TAT", "SR171", "TimeoutError")
+
+
+def _virtuoso_ms(r: dict[str, Any] | None) -> str:
+    """A Virtuoso query's median; a query stopped at the time limit as stopped."""
+    if r and "median_ms" not in r and any(m in r.get("error", "") for m in STOPPED_MARKS):
+        return "stopped (time limit)"
+    return _query_ms(r)
+
+
+def _rows_verdict(size: dict[str, Any]) -> str:
+    """Whether Virtuoso's answers had the embedded store's row counts, from the queries
+    (an answer cut at the server's limit has none to compare)."""
+    q = size["queries"]
+    compared = {k: v["rows"] == v["expected_rows"] for k, v in q.items()
+                if "rows" in v and v.get("expected_rows") is not None}
+    wrong = [k for k, ok in compared.items() if not ok]
+    if not compared:
+        why = re.sub(r"\S*/|; its messages are above", "", size["expected"].get(
+            "not_checked", "?"))  # the directories and run_child's pointer to its log
+        return "not checked: " + why[:80]
+    text = "yes" if not wrong else (f"{len(compared) - len(wrong)} equal; differ: "
+                                    + ", ".join(wrong))
+    if len(compared) < len(q):
+        text += f" ({len(compared)} of {len(q)} answered)"
+    return text
+
+
+def virtuoso_table(doc: dict[str, Any], scale: dict[str, Any] | None) -> str:
+    """Virtuoso's figures per size beside ours (scale.json's in-memory store, same corpus)."""
+    ours = {s["size"]: s for s in (scale or {}).get("sizes", [])
+            if "queries" in s and s["store"].startswith("in-memory")}
+    lines = ["| standards | triples | load s: Virtuoso / ours | Virtuoso DB MB | Virtuoso RSS MB"
+             " (started → loaded → queried) | ours store RSS MB | anchored, median of medians "
+             "ms: Virtuoso / ours | slowest anchored ms: Virtuoso / ours | overview-counts ms: "
+             "Virtuoso / ours | search ms: Virtuoso / ours | rows = embedded store |",
+             "|---:|---:|---|---:|---|---:|---|---|---|---|---|"]
+    for s in doc["sizes"]:
+        if "error" in s:
+            first = s["error"].splitlines()[0][:100] if s["error"] else "?"
+            lines.append(f"| {s['size']} | error: {first} ||||||||||")
+            continue
+        o = ours.get(s["size"])
+        q, oq = s["queries"], (o or {}).get("queries", {})
+        va, oa = _anchored(q), _anchored(oq)
+        ld = s["load"]
+        stopped = [k for k, v in q.items() if "median_ms" not in v]
+        rows = _rows_verdict(s)
+        triples = f"{s['triples']:,}" + (f" (ours {o['triples']:,})" if o and o["triples"]
+                                           != s["triples"] else "")
+        o_load = f"{o['load']['wall_s']:.1f}" if o else "—"
+        o_rss = f"{o['store_memory_mb']:.0f}" if o else "—"
+        lines.append(
+            f"| {s['size']} | {triples} | {ld['wall_s']:.1f} (checkpoint "
+            f"{ld['checkpoint_s']:.1f}) / {o_load} | {s['db_mb']:.0f} | "
+            f"{s['rss_after_start_mb']:.0f} → {s['rss_after_load_mb']:.0f} → "
+            f"{s['rss_after_queries_mb']:.0f} | {o_rss} | "
+            f"{_ms(median(va.values()) if va else None)} / "
+            f"{_ms(median(oa.values()) if oa else None)} | {_slowest(va)} / {_slowest(oa)}"
+            f"{'; stopped: ' + ', '.join(stopped) if stopped else ''} | "
+            f"{_virtuoso_ms(q.get('overview-counts'))} / {_query_ms(oq.get('overview-counts'))}"
+            f" | {_virtuoso_ms(q.get('search'))} / {_query_ms(oq.get('search'))} | {rows} |")
+    lines += ["", f"Virtuoso: {doc['engine']}; bulk loader (`ld_dir`, "
+              f"{doc['sizes'][0].get('load', {}).get('loaders', '?')} parallel "
+              "`rdf_loader_run()`, `checkpoint`); queries over SPARQL on loopback, one "
+              "keep-alive connection, a run = POST + the whole JSON answer read and parsed. "
+              "Ours = the scale part's in-memory pyoxigraph store, in process (scale.json: its "
+              "own run and date). Rows: every answer's row count against an embedded store "
+              "loaded from the same corpus files. " + _context(doc)]
+    return "\n".join(lines)
+
+
 def search_table(doc: dict[str, Any]) -> str:
     lines = ["| standards | documents | index MB | index written s | server: median ms | "
              "server: slowest query, median ms | CLI (connection per query): median ms | "
@@ -314,6 +402,19 @@ def targets_table(directory: Path = RESULTS) -> str:
         rows.append((f"search median ≤ {SEARCH_TARGET_MS} ms at "
                      f"{', '.join(str(s['size']) for s in search['sizes'])} standards",
                      facts, all(s["target_met"] for s in search["sizes"])))
+    virtuoso = _load(directory, "virtuoso")
+    done = [s for s in (virtuoso or {}).get("sizes", []) if "error" not in s]
+    if done:
+        big = max(done, key=lambda s: s["size"])
+        va = _anchored(big["queries"])
+        stopped = [k for k, v in big["queries"].items() if "median_ms" not in v]
+        rows.append((f"the same corpus on an existing engine: {big['size']} standards "
+                     "bulk-loaded into Virtuoso (recorded beside ours, no target)",
+                     f"load {big['load']['wall_s']:.0f} s, DB {big['db_mb']:.0f} MB, RSS "
+                     f"{big['rss_after_queries_mb']:.0f} MB; anchored median "
+                     f"{_ms(median(va.values()) if va else None)} ms, slowest "
+                     f"{_slowest(va)} ms; rows = embedded store: {_rows_verdict(big)}"
+                     + (f"; not answered: {', '.join(stopped)}" if stopped else ""), None))
     lines = ["| target | measured | |", "|---|---|---|"]
     lines += [f"| {t} | {m} | {_verdict(ok)} |" for t, m, ok in rows]
     doc = build or queries or endpoint or scale or search
@@ -382,6 +483,10 @@ def markdown(directory: Path = RESULTS) -> str:
                   endpoint_table(endpoint), ""]
     if scale:
         parts += ["### Scale: N standards in one store", "", scale_table(scale), ""]
+    virtuoso = _load(directory, "virtuoso")
+    if virtuoso:
+        parts += ["### Scale on Virtuoso: the same corpora bulk-loaded", "",
+                  virtuoso_table(virtuoso, scale), ""]
     many = _load(directory, "many")
     if many:
         parts += ["### Many standards in one build (real + synthetic sources)", "",

@@ -18,6 +18,10 @@ Parts (all by default; ``--only build,queries`` for some):
 - ``scale``     synthetic corpora of ``--sizes`` standards in memory (and the ``--on-disk``
                 sizes once more on disk): load time, memory, store size, catalog latency,
                 growth between sizes.  → scale.json
+- ``virtuoso``  the same corpora bulk-loaded into a private Virtuoso (``--sizes``; 1 with
+                --quick): load time, DB size, server memory, catalog latency, every
+                answer's row count checked against the embedded store.  Skipped, with the
+                reason, without virtuoso-t or with --no-virtuoso.  → virtuoso.json
 - ``search``    the full-text index (build/search.sqlite) of ``--sizes`` standards: median
                 and slowest query time, server and CLI.  → search.json
 
@@ -41,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import RESULTS, machine, run_measured, say, write_result
 
-PARTS = ("build", "queries", "endpoint", "scale", "search", "many")
+PARTS = ("build", "queries", "endpoint", "scale", "search", "many", "virtuoso")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -59,7 +63,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--work", type=Path, default=None,
                     help="scratch directory (default: a temporary one, removed at the end; "
                          "the 1000x corpus needs ~7 GB while it is loaded)")
-    ap.add_argument("--no-virtuoso", action="store_true", help="endpoint part: ours only")
+    ap.add_argument("--no-virtuoso", action="store_true",
+                    help="endpoint part: ours only; virtuoso part: skipped")
     ap.add_argument("--synthetic", type=int, default=None,
                     help="many: synthetic standards built with the shipped ones [100; quick 3]")
     ap.add_argument("--build-runs", type=int, default=None, help="build repeats [7; quick 2]")
@@ -163,6 +168,24 @@ def main(argv: list[str] | None = None) -> int:
             payload = bench_search.measure(build_dir, work, args.sizes,
                                            runs=3 if args.quick else 15)
             write_result(args.out, "search", payload, started, argv_used)
+        if "virtuoso" in args.parts and args.sizes:
+            import bench_virtuoso
+
+            reason = ("not asked for (--no-virtuoso)" if args.no_virtuoso
+                      else bench_virtuoso.missing_reason())
+            sizes = [1] if args.quick else args.sizes
+            if reason:
+                say(f"virtuoso: skipped: {reason}")
+            else:
+                started = machine()
+                say(f"virtuoso: sizes {sizes}")
+                payload = bench_virtuoso.measure(
+                    build_dir, work, sizes, runs=3 if args.quick else 20,
+                    budget_s=3 if args.quick else 20,
+                    timeout_per_size_s=3600 if max(sizes) > 100 else 1200)
+                if any("error" in s or not s["rows_all_match"] for s in payload["sizes"]):
+                    status = 1
+                write_result(args.out, "virtuoso", payload, started, argv_used)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

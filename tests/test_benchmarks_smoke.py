@@ -39,6 +39,9 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         assert len(doc["machine"]["load_average_end"]) == 3
         assert doc["versions"]["pyoxigraph"] and doc["versions"]["python"]
         out[name] = doc
+    virtuoso = tmp / "results" / "virtuoso.json"  # written only where Virtuoso is installed
+    if virtuoso.is_file():
+        out["virtuoso"] = json.loads(virtuoso.read_text(encoding="utf-8"))
     return out
 
 
@@ -105,3 +108,21 @@ def test_search_part(results: dict[str, Any]) -> None:
             assert _number(s[mode]["median_ms"]) and _number(s[mode]["slowest_median_ms"])
             assert s[mode]["queries"]["配额"]["hits"] == 14 * s["size"]
             assert s[mode]["queries"]["miss"]["hits"] == 0
+
+
+@pytest.mark.skipif(not VIRTUOSO, reason="virtuoso-opensource not installed "
+                    "(apt-get install virtuoso-opensource): virtuoso part not run")
+def test_virtuoso_part_bulk_loads_one_standard_and_answers_as_the_embedded_store(
+        results: dict[str, Any]) -> None:
+    """--quick runs the virtuoso part at one standard: the bulk loader's path end to end,
+    every catalog answer's row count equal to the embedded store's on the same corpus."""
+    [one] = results["virtuoso"]["sizes"]
+    assert one["size"] == 1 and "error" not in one, one.get("error")
+    assert one["triples"] == one["expected"]["triples"] > 20_000
+    assert one["load"]["files"] == 2 and _number(one["load"]["wall_s"])  # corpus + ontology
+    assert _number(one["db_mb"]) and one["rss_after_load_mb"] > 0
+    assert {"gap", "requirements", "search", "overview-counts"} <= set(one["queries"])
+    for name, q in one["queries"].items():
+        assert _number(q["median_ms"]) and q["runs"] >= 3, name
+        assert q["rows"] == q["expected_rows"] and q["rows_match"], name
+    assert one["rows_checked"] == len(one["queries"]) and one["rows_all_match"]
