@@ -232,6 +232,28 @@ def _verdict(ok: bool | None) -> str:
     return "—" if ok is None else ("**met**" if ok else "**missed**")
 
 
+def publish_table(doc: dict[str, Any]) -> str:
+    lines = ["| standards | files | MB | full publish s | per standard: files / MB / s "
+             "| re-publish, unchanged s | re-publish, one changed: s / files written |",
+             "|---:|---:|---:|---:|---|---:|---|"]
+    for s in doc["sizes"]:
+        if "error" in s:
+            lines.append(f"| {s['standards']} | error: {s['error']} | | | | | |")
+            continue
+        f, per, one = s["full"], s["per_standard"], s["one_changed"]
+        lines.append(
+            f"| {s['standards']} | {f['files']:,} | {f['bytes'] / 2**20:.1f} | "
+            f"{f['wall_s']:.1f} | {per['files']:,} / {per['mb']:.1f} / {per['full_s']:.1f} | "
+            f"{s['unchanged']['wall_s']:.1f} | {one['wall_s']:.1f} / {one['written']:,} |")
+    former = next((s["all_formats"] for s in doc["sizes"] if "all_formats" in s), None)
+    if former:
+        lines += ["", f"Former layout (HTML, Turtle, JSON-LD and N-Triples per node, "
+                  f"uncompressed dumps), 1 standard: {former['files']:,} files, "
+                  f"{former['bytes'] / 2**20:.1f} MB."]
+    lines += ["", f"Corpus: {doc['corpus']}. {_context(doc)}"]
+    return "\n".join(lines)
+
+
 def targets_table(directory: Path = RESULTS) -> str:
     """The issue's targets, each with what the results files say."""
     rows: list[tuple[str, str, bool | None]] = []
@@ -390,6 +412,10 @@ def markdown(directory: Path = RESULTS) -> str:
     if search:
         parts += ["### Search (`build/search.sqlite`): N standards", "", search_table(search),
                   ""]
+    publish = _load(directory, "publish")
+    if publish:
+        parts += ["### Publishing at scale (`skillgraph publish`, N standards)", "",
+                  publish_table(publish), ""]
     abuse = _load(directory, "abuse")
     if abuse:
         parts += ["### Abuse: `skillgraph serve` attacked on loopback (benchmarks/abuse.py)",

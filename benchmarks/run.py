@@ -20,6 +20,9 @@ Parts (all by default; ``--only build,queries`` for some):
                 growth between sizes.  → scale.json
 - ``search``    the full-text index (build/search.sqlite) of ``--sizes`` standards: median
                 and slowest query time, server and CLI.  → search.json
+- ``publish``   `skillgraph publish` of ``--publish-sizes`` synthetic standards (1,10,100):
+                files, bytes, seconds per standard; re-publish unchanged and with one
+                standard changed.  → publish.json
 
 Every file carries the date, the command, machine facts (CPU, cores, memory, load
 average at start and end) and versions (Python, libraries, Virtuoso, git revision).
@@ -41,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import RESULTS, machine, run_measured, say, write_result
 
-PARTS = ("build", "queries", "endpoint", "scale", "search", "many")
+PARTS = ("build", "queries", "endpoint", "scale", "search", "many", "publish")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -64,6 +67,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help="many: synthetic standards built with the shipped ones [100; quick 3]")
     ap.add_argument("--build-runs", type=int, default=None, help="build repeats [7; quick 2]")
     ap.add_argument("--clients", default="1,8,32", help="endpoint concurrency levels")
+    ap.add_argument("--publish-sizes", default=None,
+                    help="publish: corpus sizes [1,10,100; quick 1]")
     ap.add_argument("--phase-seconds", type=float, default=None,
                     help="endpoint: seconds of load per level [20; quick 1.5]")
     args = ap.parse_args(argv)
@@ -74,6 +79,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if unknown:
         ap.error(f"unknown part(s) {sorted(unknown)}; parts: {', '.join(PARTS)}")
     args.clients = [int(x) for x in args.clients.split(",")]
+    args.publish_sizes = [int(x) for x in (args.publish_sizes or ("1" if args.quick else
+                                                                  "1,10,100")).split(",")]
     q = args.quick
     args.build_runs = args.build_runs or (2 if q else 7)
     args.phase_seconds = args.phase_seconds or (1.5 if q else 20.0)
@@ -163,6 +170,15 @@ def main(argv: list[str] | None = None) -> int:
             payload = bench_search.measure(build_dir, work, args.sizes,
                                            runs=3 if args.quick else 15)
             write_result(args.out, "search", payload, started, argv_used)
+        if "publish" in args.parts and args.publish_sizes:
+            import bench_publish
+
+            started = machine()
+            say(f"publish: sizes {args.publish_sizes}")
+            payload = bench_publish.measure(build_dir, work, args.publish_sizes)
+            if any("error" in s for s in payload["sizes"]):
+                status = 1
+            write_result(args.out, "publish", payload, started, argv_used)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -13,7 +13,7 @@ What carries validators: every 200 answer to GET or HEAD, pages, documents, dump
 GET ``/sparql`` (the same query on the same read-only store gives the same answer; its ETag
 is weak, since an answer without ``ORDER BY`` promises its rows, not their order). Not:
 POST (not a cacheable read), ``/search`` (its index file may be swapped under a running
-server, README "Serving and publishing") and ``/static`` (Starlette's StaticFiles does
+server: ``views/search.py`` reopens it) and ``/static`` (Starlette's StaticFiles does
 its own conditional answers from the files). ``Cache-Control: no-cache`` makes caches
 revalidate every time: the server cannot know when the next build comes.
 """
