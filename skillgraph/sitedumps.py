@@ -4,10 +4,11 @@ Each group's dump (:mod:`skillgraph.sitemanifest`) holds every triple whose subj
 of its resources, as sorted N-Triples, gzip-compressed with no time stamp (the same graph,
 the same bytes). Every triple of the build has a data resource as subject, so the groups'
 dumps partition ``graph.nt``: the whole-graph dump is their gzip members concatenated
-(RFC 1952 allows a file of several members; gzip, zcat, Python, Java and the bulk loaders
-read it as one stream), which costs a copy, not a recompression, when one standard changes.
+(RFC 1952 allows a file of several members; gzip, zcat, Python's gzip, zlib's gzread
+and Java's GZIPInputStream read it as one stream), which costs a copy, not a
+recompression, when one standard changes.
 N-Triples because every bulk loader takes it (Virtuoso ``ld_dir``, Jena ``tdbloader``,
-Oxigraph, QLever), it streams, and gzip brings it to about a tenth.
+Oxigraph, QLever), it streams, and gzip brings it to about a twentieth.
 
 The VoID/DCAT description names each dump as a ``dcat:Distribution`` with its size
 (``dcat:byteSize``), ``dcat:compressFormat`` and SHA-256 (``spdx:checksum``), and each
