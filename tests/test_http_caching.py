@@ -91,6 +91,10 @@ def test_post_sparql_and_errors_carry_no_validators_and_never_304(client):
     bad = client.get("/sparql?query=ASK%20%7B", headers={
         "If-Modified-Since": "Sun, 06 Dec 2099 00:00:00 GMT"})
     assert bad.status_code == 400 and "etag" not in bad.headers
+    # "*" matches an existing answer only
+    assert client.get("/id/no/such/thing.ttl", headers={"If-None-Match": "*"}).status_code == 404
+    star = client.get("/id/occupation/4-09-07-04.ttl", headers={"If-None-Match": "*"})
+    assert star.status_code == 304 and star.content == b"" and star.headers["etag"]
     redirect = client.get("/id/occupation/4-09-07-04", follow_redirects=False)
     assert redirect.status_code == 303 and "etag" not in redirect.headers
 

@@ -64,13 +64,14 @@ class BuildValidators:
 
 
 def _matches(if_none_match: str, etag: str) -> bool:
-    """Weak comparison (RFC 9110 §13.1.2): ``W/`` is ignored on both sides; ``*`` matches."""
+    """Weak comparison (RFC 9110 §13.1.2): ``W/`` is ignored on both sides."""
     mine = etag.removeprefix("W/")
-    for token in if_none_match.split(","):
-        token = token.strip()
-        if token == "*" or token.removeprefix("W/") == mine:
-            return True
-    return False
+    return any(t.strip().removeprefix("W/") == mine for t in if_none_match.split(","))
+
+
+def _any(if_none_match: str) -> bool:
+    """``If-None-Match: *``: matches when there is a current answer, i.e. a 200."""
+    return any(t.strip() == "*" for t in if_none_match.split(","))
 
 
 def _not_after(if_modified_since: str, modified: datetime) -> bool:
@@ -114,6 +115,7 @@ class ConditionalGetMiddleware:
             # the build and code being unchanged, still is (nothing is run)
             await _send_304(send, [*own, (b"vary", b"Accept")])
             return
+        star = inm is not None and _any(inm.decode("latin-1"))
         since = ims.decode("latin-1") if inm is None and ims is not None else None
         state = {"304": False}
 
@@ -124,7 +126,7 @@ class ConditionalGetMiddleware:
                     return
                 kept = [(k, val) for k, val in message.get("headers", [])
                         if k not in (b"etag", b"last-modified", b"cache-control")]  # fmt: skip
-                if since is not None and _not_after(since, v.modified):
+                if star or (since is not None and _not_after(since, v.modified)):
                     state["304"] = True
                     await _send_304(send, [*own, *(h for h in kept if h[0] in KEPT_ON_304)])
                     return
