@@ -27,6 +27,8 @@ BUILD_TARGET_S = 3.0
 ENDPOINT_TARGET_RATIO = 0.5
 MEMORY_TARGET_MB = 2048
 SEARCH_TARGET_MS = 20
+PUBLISH_FILES_PER_STANDARD = 7000  # docs/scaling.md, "Budget per standard"
+PUBLISH_MB_PER_STANDARD = 25
 # "no faster than linearly", with room for timer noise on the smallest sizes: a cost that
 # grows by c when the size grows by f has exponent log c / log f (1 = linear)
 GROWTH_EXPONENT_LIMIT = 1.1
@@ -320,6 +322,48 @@ def _verdict(ok: bool | None) -> str:
     return "—" if ok is None else ("**met**" if ok else "**missed**")
 
 
+def _publish_marginal(doc: dict[str, Any]) -> dict[str, float] | None:
+    """Files, MB and CPU s of a full publish per standard added, between the smallest and
+    the largest size measured (the smallest corpus holds both shipped standards)."""
+    ok = [s for s in doc["sizes"] if "error" not in s]
+    if len(ok) < 2:
+        return None
+    a, b = ok[0], ok[-1]
+    n = b["standards"] - a["standards"]
+    return {"files": (b["full"]["files"] - a["full"]["files"]) / n,
+            "mb": (b["full"]["bytes"] - a["full"]["bytes"]) / n / 2**20,
+            "cpu_s": (b["full"]["cpu_s"] - a["full"]["cpu_s"]) / n,
+            "from": a["standards"], "to": b["standards"]}
+
+
+def publish_table(doc: dict[str, Any]) -> str:
+    lines = ["| standards | files | MB | full publish: wall / CPU s "
+             "| re-publish, unchanged: wall / CPU s "
+             "| re-publish, one changed: wall / CPU s / groups rendered / files written |",
+             "|---:|---:|---:|---|---|---|"]
+    for s in doc["sizes"]:
+        if "error" in s:
+            lines.append(f"| {s['standards']} | error: {s['error']} | | | | |")
+            continue
+        f, same, one = s["full"], s["unchanged"], s["one_changed"]
+        lines.append(
+            f"| {s['standards']} | {f['files']:,} | {f['bytes'] / 2**20:.1f} | "
+            f"{f['wall_s']:.1f} / {f['cpu_s']:.1f} | {same['wall_s']:.1f} / {same['cpu_s']:.1f} | "
+            f"{one['wall_s']:.1f} / {one['cpu_s']:.1f} / {one['rendered']} / {one['written']:,} |")
+    per = _publish_marginal(doc)
+    if per:
+        lines += ["", f"Per standard added ({per['from']} → {per['to']}): {per['files']:,.0f} "
+                  f"files, {per['mb']:.1f} MB, {per['cpu_s']:.1f} CPU s."]
+    former = next((s["all_formats"] for s in doc["sizes"] if "all_formats" in s), None)
+    if former:
+        lines += ["", f"With `--all-formats` (JSON-LD and N-Triples per node too, as before), "
+                  f"at {doc['sizes'][0]['standards']}×: {former['files']:,} files, "
+                  f"{former['bytes'] / 2**20:.1f} MB."]
+    lines += ["", f"Corpus: {doc['corpus']}; the smallest is the build of the shipped "
+              f"standards. {_context(doc)}"]
+    return "\n".join(lines)
+
+
 def targets_table(directory: Path = RESULTS) -> str:
     """The issue's targets, each with what the results files say."""
     rows: list[tuple[str, str, bool | None]] = []
@@ -415,9 +459,22 @@ def targets_table(directory: Path = RESULTS) -> str:
                      f"{_ms(median(va.values()) if va else None)} ms, slowest "
                      f"{_slowest(va)} ms; rows = embedded store: {_rows_verdict(big)}"
                      + (f"; not answered: {', '.join(stopped)}" if stopped else ""), None))
+    publish = _load(directory, "publish")
+    per = _publish_marginal(publish) if publish else None
+    if publish and per:
+        one = [s["one_changed"] for s in publish["sizes"] if "error" not in s][-1]
+        rows.append((f"published site ≤ {PUBLISH_FILES_PER_STANDARD:,} files and "
+                     f"≤ {PUBLISH_MB_PER_STANDARD} MB per standard (the carbon draft's size)",
+                     f"{per['files']:,.0f} files, {per['mb']:.1f} MB, {per['cpu_s']:.1f} CPU s "
+                     f"per standard added ({per['from']} → {per['to']})",
+                     per["files"] <= PUBLISH_FILES_PER_STANDARD
+                     and per["mb"] <= PUBLISH_MB_PER_STANDARD))
+        rows.append((f"re-publish with one of {per['to']} standards changed renders only it",
+                     f"{one['rendered']} group rendered, {one['written']:,} files written, "
+                     f"{one['cpu_s']:.1f} CPU s", one["rendered"] == 1))
     lines = ["| target | measured | |", "|---|---|---|"]
     lines += [f"| {t} | {m} | {_verdict(ok)} |" for t, m, ok in rows]
-    doc = build or queries or endpoint or scale or search
+    doc = build or queries or endpoint or scale or search or publish
     if doc:
         lines += ["", _context(doc)]
     return "\n".join(lines)
@@ -495,6 +552,10 @@ def markdown(directory: Path = RESULTS) -> str:
     if search:
         parts += ["### Search (`build/search.sqlite`): N standards", "", search_table(search),
                   ""]
+    publish = _load(directory, "publish")
+    if publish:
+        parts += ["### Publishing at scale (`skillgraph publish`, N standards)", "",
+                  publish_table(publish), ""]
     abuse = _load(directory, "abuse")
     if abuse:
         parts += ["### Abuse: `skillgraph serve` attacked on loopback (benchmarks/abuse.py)",

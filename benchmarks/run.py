@@ -24,6 +24,9 @@ Parts (all by default; ``--only build,queries`` for some):
                 reason, without virtuoso-t or with --no-virtuoso.  → virtuoso.json
 - ``search``    the full-text index (build/search.sqlite) of ``--sizes`` standards: median
                 and slowest query time, server and CLI.  → search.json
+- ``publish``   `skillgraph publish` of ``--publish-sizes`` synthetic standards (1,10,100):
+                files, bytes, seconds per standard; re-publish unchanged and with one
+                standard changed.  → publish.json
 
 Every file carries the date, the command, machine facts (CPU, cores, memory, load
 average at start and end) and versions (Python, libraries, Virtuoso, git revision).
@@ -45,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import RESULTS, machine, run_measured, say, write_result
 
-PARTS = ("build", "queries", "endpoint", "scale", "search", "many", "virtuoso")
+PARTS = ("build", "queries", "endpoint", "scale", "search", "many", "virtuoso", "publish")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -69,6 +72,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help="many: synthetic standards built with the shipped ones [100; quick 3]")
     ap.add_argument("--build-runs", type=int, default=None, help="build repeats [7; quick 2]")
     ap.add_argument("--clients", default="1,8,32", help="endpoint concurrency levels")
+    ap.add_argument("--publish-sizes", default=None,
+                    help="publish: corpus sizes [1,10,100; quick 1]")
     ap.add_argument("--phase-seconds", type=float, default=None,
                     help="endpoint: seconds of load per level [20; quick 1.5]")
     args = ap.parse_args(argv)
@@ -79,6 +84,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if unknown:
         ap.error(f"unknown part(s) {sorted(unknown)}; parts: {', '.join(PARTS)}")
     args.clients = [int(x) for x in args.clients.split(",")]
+    args.publish_sizes = [int(x) for x in (args.publish_sizes or ("1" if args.quick else
+                                                                  "1,10,100")).split(",")]
     q = args.quick
     args.build_runs = args.build_runs or (2 if q else 7)
     args.phase_seconds = args.phase_seconds or (1.5 if q else 20.0)
@@ -186,6 +193,15 @@ def main(argv: list[str] | None = None) -> int:
                 if any("error" in s or not s["rows_all_match"] for s in payload["sizes"]):
                     status = 1
                 write_result(args.out, "virtuoso", payload, started, argv_used)
+        if "publish" in args.parts and args.publish_sizes:
+            import bench_publish
+
+            started = machine()
+            say(f"publish: sizes {args.publish_sizes}")
+            payload = bench_publish.measure(build_dir, work, args.publish_sizes)
+            if any("error" in s for s in payload["sizes"]):
+                status = 1
+            write_result(args.out, "publish", payload, started, argv_used)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

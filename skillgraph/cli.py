@@ -494,7 +494,7 @@ def serve(
     "site_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Output directory; replaced as a whole when the site is complete.",
+    help="Output directory: written whole the first time, then only what changed.",
 )
 @click.option(
     "--build",
@@ -507,8 +507,12 @@ def serve(
 @click.option("--base", default=None, help="Base of data IRIs [default: the one the build used].")
 @click.option("--site-url", default=None, help="URL the site will be served at (VoID IRIs).")
 @click.option("--endpoint", default=None, help="A live SPARQL endpoint for the query page, VoID.")
+@click.option("--all-formats", is_flag=True,
+              help="Also write JSON-LD and N-Triples beside each page's Turtle.")
+@click.option("--full", is_flag=True, help="Rewrite the whole site, changed or not.")
 def publish(
-    site_dir: Path, build_dir: Path, base: str | None, site_url: str | None, endpoint: str | None
+    site_dir: Path, build_dir: Path, base: str | None, site_url: str | None, endpoint: str | None,
+    all_formats: bool, full: bool,
 ) -> None:
     """Write the linked-data site as static files any web server can serve."""
     from .publish import publish as run_publish
@@ -519,7 +523,11 @@ def publish(
         site_url += "/"
     if not (build_dir / "graph.nt").is_file():
         _fail(f"{build_dir / 'graph.nt'} not found: run `skillgraph build` or pass --build DIR")
-    result = run_publish(site_dir, build_dir, base=base, site_url=site_url, endpoint=endpoint)
+    result = run_publish(site_dir, build_dir, base=base, site_url=site_url, endpoint=endpoint,
+                         all_formats=all_formats, full=full)  # fmt: skip
+    if not result.full:
+        click.echo(f"{len(result.rendered)} group(s) rendered, {len(result.skipped)} unchanged; "
+                   f"{result.written} files written, {result.removed} removed", err=True)
     click.echo(f"{result.pages} resources, {result.files} files → {site_dir}/", err=True)
 
 

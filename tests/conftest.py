@@ -32,6 +32,7 @@ SLOW_MODULES = {
     "test_browser.py": "headless Chromium against `skillgraph serve`",
     "test_curriculum_browser.py": "headless Chromium",
     "test_publish.py": "publishes the whole static site (11k files) several times",
+    "test_publish_incremental.py": "three builds, a dozen publishes of the static site",
     "test_endpoint_load.py": "load test: 16 clients, a query stopped by its timeout",
     "test_catalog_parity.py": "every catalog query on stock Virtuoso, Jena ARQ (a JVM per "
                               "query) and `skillgraph serve` (~90 s to start them)",

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-PARTS = ("build", "queries", "endpoint", "scale", "search")
+PARTS = ("build", "queries", "endpoint", "scale", "search", "publish")
 VIRTUOSO = shutil.which("virtuoso-t") is not None
 
 
@@ -58,6 +58,16 @@ def test_build_part(results: dict[str, Any]) -> None:
     assert _number(build["cli_end_to_end"]["median_peak_rss_mb"])
     assert build["triples"] > 1000 and build["violations"] == 0
     assert build["equivalence"]["ok"], build["equivalence"]
+
+
+def test_publish_part(results: dict[str, Any]) -> None:
+    (size,) = results["publish"]["sizes"]  # --quick: one standard
+    assert size["standards"] == 1 and size["full"]["full"] and size["full"]["files"] > 1000
+    assert size["unchanged"]["rendered"] == 0 and size["unchanged"]["written"] == 0
+    assert size["one_changed"]["rendered"] >= 1
+    assert 0 < size["one_changed"]["written"] < size["full"]["files"]
+    assert size["all_formats"]["files"] > size["full"]["files"]
+    assert _number(size["full"]["wall_s"]) and _number(size["per_standard"]["mb"])
 
 
 def test_queries_part(results: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ import pytest
 from html_links import parse_links
 
 from skillgraph.publish import publish
+from skillgraph.sitemanifest import MANIFEST
 
 ACC3 = "id/occupation/4-09-07-04/trade/accounting/level/3"
 
@@ -86,8 +87,9 @@ def test_static_site_follows_index_to_trade_level_requirement_and_turtle(http_si
     labels = [t.object.value for t in ox.parse(body, format=ox.RdfFormat.TURTLE)
               if t.predicate.value.endswith("#prefLabel")]
     assert "能编制2~3个行业组织层级的统计核算基础数据收集表" in labels
-    for name in ("void.ttl", "dumps/graph.ttl", "dumps/graph.jsonld", "ontology.html",
-                 "query.html", "static/style.css", "static/vendor/yasgui/yasgui.min.js"):
+    for name in ("void.ttl", "dumps/graph.nt.gz", "dumps/standards/4-09-07-04.nt.gz",
+                 "dumps/ontology.ttl", "ontology.html", "query.html", "static/style.css",
+                 "static/vendor/yasgui/yasgui.min.js"):
         assert get(urljoin(http_site, name))[0] == 200, name
 
 
@@ -107,20 +109,37 @@ def test_every_relative_link_of_every_page_names_a_file(site: Path):
     assert not missing, missing[:10]
 
 
-def test_each_resource_has_html_turtle_jsonld_and_ntriples(site: Path):
-    for suffix in ("html", "ttl", "jsonld", "nt"):
+def test_each_resource_has_html_and_turtle_and_its_page_links_only_those(site: Path):
+    """JSON-LD and N-Triples per node are left to the dumps (docs/scaling.md)."""
+    for suffix in ("html", "ttl"):
         assert (site / f"{ACC3}.{suffix}").is_file()
-    triples = list(ox.parse((site / f"{ACC3}.nt").read_bytes(), format=ox.RdfFormat.N_TRIPLES))
+    for suffix in ("jsonld", "nt"):
+        assert not (site / f"{ACC3}.{suffix}").exists()
+    triples = list(ox.parse((site / f"{ACC3}.ttl").read_bytes(), format=ox.RdfFormat.TURTLE))
     assert any(t.predicate.value.endswith("#coversLowerLevel") for t in triples)
+    alternates = parse_links((site / f"{ACC3}.html").read_text(encoding="utf-8")).alternates
+    assert set(alternates) == {"text/turtle"}
+
+
+def test_all_formats_writes_json_ld_and_n_triples_per_node(built, tmp_path):
+    out = tmp_path / "site"
+    result = publish(out, built.out, all_formats=True)
+    for suffix in ("html", "ttl", "jsonld", "nt"):
+        assert (out / f"{ACC3}.{suffix}").is_file()
+    triples = list(ox.parse((out / f"{ACC3}.nt").read_bytes(), format=ox.RdfFormat.N_TRIPLES))
+    assert any(t.predicate.value.endswith("#coversLowerLevel") for t in triples)
+    alternates = parse_links((out / f"{ACC3}.html").read_text(encoding="utf-8")).alternates
+    assert set(alternates) == {"text/turtle", "application/ld+json", "application/n-triples"}
+    assert result.files > 3 * result.pages
 
 
 def test_void_uses_relative_iris_without_a_site_url(site: Path):
     text = (site / "void.ttl").read_text(encoding="utf-8")
-    assert "<dumps/graph.ttl>" in text and "@base" not in text
+    assert "<dumps/graph.nt.gz>" in text and "@base" not in text
     triples = list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE,
                             base_iri="https://example.org/skills/"))
     dumps = {t.object.value for t in triples if t.predicate.value.endswith("#dataDump")}
-    assert "https://example.org/skills/dumps/graph.nt" in dumps
+    assert "https://example.org/skills/dumps/graph.nt.gz" in dumps
     assert not any(t.predicate.value.endswith("#sparqlEndpoint") for t in triples)
 
 
@@ -156,9 +175,10 @@ def test_publish_command_is_deterministic_and_replaces_the_site_whole(built, sit
     assert not (again / "stale.html").exists()
     first, second = tree_digest(site), tree_digest(again)
     differ = {k for k in first.keys() | second.keys() if first.get(k) != second.get(k)}
-    assert differ == {"query.html", "void.ttl", "void.jsonld", "void.nt"}
+    # the manifest lists the VoID copies a site URL adds
+    assert differ == {"query.html", "void.ttl", "void.jsonld", "void.nt", MANIFEST}
     void = (again / "void.ttl").read_text(encoding="utf-8")
-    assert "<https://example.org/skills/dumps/graph.ttl>" in void
+    assert "<https://example.org/skills/dumps/graph.nt.gz>" in void
     assert "<http://127.0.0.1:8000/sparql>" in void
     assert 'data-endpoint="http://127.0.0.1:8000/sparql"' in (again / "query.html").read_text()
 

@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..catalog import CatalogQuery, catalog
+from .caching import ConditionalGetMiddleware
 from .data import LinkedData
 from .guard import MAX_DEPTH, MAX_OPERATORS
 from .hygiene import PublicURLMiddleware, SecurityHeadersMiddleware, timed_protocol
@@ -243,6 +244,7 @@ def create_app(config: ServerConfig) -> Starlette:
     )
     app.state.site = site
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_kb * 1024)
+    app.add_middleware(ConditionalGetMiddleware, build_dir=config.build_dir)  # ETag, 304
     app.add_middleware(CORSMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(

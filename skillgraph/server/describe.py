@@ -40,6 +40,7 @@ DESCRIPTION_PREFIXES = {
     "sd": SD,
     "xsd": XSD,
     "sg": SG_IRI,
+    "spdx": "http://spdx.org/rdf/terms#",
 }
 
 
@@ -89,8 +90,11 @@ def _lit(value: object, datatype: str | None = None, lang: str | None = None) ->
     return ox.Literal(str(value))
 
 
-def void_triples(ld: LinkedData, where: Where) -> list[ox.Triple]:
-    """VoID + DCAT for the dataset: counts, URI space, vocabulary, endpoint, dumps."""
+def void_triples(ld: LinkedData, where: Where, *, build_dumps: bool = True) -> list[ox.Triple]:
+    """VoID + DCAT for the dataset: counts, URI space, vocabulary, endpoint, dumps.
+
+    ``build_dumps=False`` leaves out the build's dump files (a published site describes
+    its own compressed dumps: :mod:`skillgraph.sitedumps`)."""
     ds = _n(where.url("void.ttl#dataset"))
     t: list[ox.Triple] = []
 
@@ -147,7 +151,7 @@ def void_triples(ld: LinkedData, where: Where) -> list[ox.Triple]:
         add(service, DCAT + "endpointURL", _n(where.endpoint))
         add(service, DCAT + "servesDataset", ds)
         add(service, DCT + "conformsTo", _n("https://www.w3.org/TR/sparql11-protocol/"))
-    for name, media, label in DUMPS:
+    for name, media, label in DUMPS if build_dumps else ():
         url = _n(where.url("dumps/" + name))
         dist = _n(where.url("void.ttl#dump-" + name.replace(".", "-")))
         if name.startswith("graph."):
