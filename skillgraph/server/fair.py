@@ -5,14 +5,16 @@ kept every worker busy: everyone else waited for the timeout and got 503.  Here:
 
 - a client (an address) may have ``per_client`` queries running and ``queue`` more
   waiting; beyond that it gets 429 with Retry-After at once;
-- an idle worker goes to the waiting query that arrived first, where a query counts as
-  arriving as many seconds late as its client has lately used workers (decaying with a
-  half-life of :data:`HALF_LIFE`): a client sending cheap queries goes before one whose
-  queries ran long, and no query waits behind later ones for longer than that;
-- the last ``reserve`` idle workers go only to clients whose queries have been short (no
-  more than :data:`HEAVY_SECONDS` lately in queries that ran long): clients sending cross joins
-  share what is left, so a cheap query finds a worker at once, not after a replacement
-  worker has loaded (seconds on a busy machine).
+- an idle worker goes to the waiting query whose client has used workers least lately
+  (seconds of worker time, decaying with a half-life of :data:`HALF_LIFE`; ties: the
+  query that came first).  How long a query has waited does not count: 20 clients sending
+  cross joins wait for seconds each, and counting that put a cheap query behind all of
+  them (measured: 5–10 s).  A heavy client is not starved for good: its usage halves every
+  minute, and every query served adds to its client's;
+- the last ``reserve`` idle workers go only to clients with no query that ran long lately
+  (at most :data:`HEAVY_SECONDS` of such, decayed: one long query makes a client heavy
+  for about a minute): clients sending cross joins share what is left, so a cheap query
+  finds a worker at once.
 """
 
 from __future__ import annotations
@@ -22,11 +24,11 @@ import math
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 HALF_LIFE = 60.0  # seconds for a client's past worker time to count half
-HEAVY_SECONDS = 3.0  # recent seconds in long queries past which a client is "heavy"
+HEAVY_SECONDS = 0.5  # recent seconds in long queries past which a client is "heavy"
 
 T = TypeVar("T")
 
@@ -35,12 +37,11 @@ class TooMany(Exception):
     """The client already has as many queries running and waiting as it may."""
 
 
-@dataclass(order=True)
+@dataclass
 class _Waiter:
-    due: float  # arrival time + the client's recent worker time
-    seq: int
-    client: str = field(compare=False)
-    heavy: bool = field(compare=False, default=False)
+    seq: int  # arrival order
+    client: str
+    heavy: bool = False
 
 
 class FairPool(Generic[T]):
@@ -90,7 +91,7 @@ class FairPool(Generic[T]):
                 raise TooMany(client)
             now = time.monotonic()
             heavy = self.usage(client, now, long=True) > HEAVY_SECONDS
-            me = _Waiter(now + self.usage(client, now), next(self._seq), client, heavy)
+            me = _Waiter(next(self._seq), client, heavy)
             self._waiting.append(me)
             deadline = time.monotonic() + timeout
             try:
@@ -113,7 +114,10 @@ class FairPool(Generic[T]):
             for w in self._waiting
             if self._running[w.client] < self.per_client and (spare or not w.heavy)
         ]
-        return min(eligible) if eligible else None
+        if not eligible:
+            return None
+        now = time.monotonic()
+        return min(eligible, key=lambda w: (self.usage(w.client, now), w.seq))
 
     def done(self, client: str) -> None:
         """``client``'s query has given its item back (or had it retired)."""
