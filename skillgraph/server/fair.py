@@ -112,12 +112,13 @@ class FairPool(Generic[T]):
         eligible = [
             w
             for w in self._waiting
-            if self._running[w.client] < self.per_client and (spare or not w.heavy)
+            if self._running.get(w.client, 0) < self.per_client and (spare or not w.heavy)
         ]
         if not eligible:
             return None
         now = time.monotonic()
-        return min(eligible, key=lambda w: (self.usage(w.client, now), w.seq))
+        usage = {c: self.usage(c, now) for c in {w.client for w in eligible}}
+        return min(eligible, key=lambda w: (usage[w.client], w.seq))
 
     def done(self, client: str) -> None:
         """``client``'s query has given its item back (or had it retired)."""

@@ -521,7 +521,7 @@ class Worker:
         try:
             _write_frame(self.stdin, job)
             return self._receive(timeout)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, ValueError) as exc:  # ValueError: closed by close()
             code = self.proc.wait()
             raise WorkerError(f"the query worker stopped (exit status {code})") from exc
 
@@ -529,7 +529,7 @@ class Worker:
         """Go on waiting for the answer to the job last asked."""
         try:
             return self._receive(timeout)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, ValueError) as exc:  # ValueError: closed by close()
             code = self.proc.wait()
             raise WorkerError(f"the query worker stopped (exit status {code})") from exc
 
@@ -666,16 +666,17 @@ class QueryPool:
         if zygote is not None:
             try:
                 worker = zygote.fork()
-                self.forks += 1
             except WorkerError as exc:  # the zygote died or cannot fork: load from now on
                 print(f"skillgraph serve: {exc}; query workers load the store themselves "
                       "from now on", file=sys.stderr, flush=True)  # fmt: skip
                 self.no_zygote, self.zygote = str(exc), None
                 zygote.close()
+        forked = worker is not None
         if worker is None:
             worker = Worker(self.build_dir, self.memory_limit, self.data)
-            self.loads += 1
         with self._lock:
+            self.forks += forked
+            self.loads += not forked
             self._all.add(worker)
         return worker
 
