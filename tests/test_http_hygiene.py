@@ -79,8 +79,25 @@ def test_one_long_query_keeps_a_client_from_the_reserved_worker():
     pool: FairPool[str] = FairPool(per_client=1, queue=4, reserve=1)
     pool.charge("cross-join", 1.0, long=True)  # one query past the slow-lane threshold
     pool.put("w1")
-    assert pool.take("cross-join", 0.3) is None
+    assert pool.take("light", 0.3) == "w1"  # a light client is about …
+    pool.done("light")
+    pool.put("w1")
+    assert pool.take("cross-join", 0.3) is None  # … so the last worker is kept for it
     assert pool.take("light", 0.3) == "w1"
+
+
+def test_the_reserve_is_not_kept_when_no_light_client_is_about():
+    """On an overloaded machine every query runs long; an idle reserve would only waste a
+    worker while all of them wait."""
+    pool: FairPool[str] = FairPool(per_client=1, queue=4, reserve=1, light_window=0.2)
+    pool.charge("cross-join", 1.0, long=True)
+    pool.put("w1")
+    assert pool.take("light", 0.3) == "w1"
+    pool.done("light")
+    pool.put("w1")
+    assert pool.take("cross-join", 0.1) is None  # the light client asked 0.1 s ago
+    time.sleep(0.3)
+    assert pool.take("cross-join", 0.3) == "w1"  # none in the last 0.2 s
 
 
 def test_a_client_past_its_queue_is_refused_at_once():

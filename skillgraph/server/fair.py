@@ -14,7 +14,9 @@ kept every worker busy: everyone else waited for the timeout and got 503.  Here:
 - the last ``reserve`` idle workers go only to clients with no query that ran long lately
   (at most :data:`HEAVY_SECONDS` of such, decayed: one long query makes a client heavy
   for about a minute): clients sending cross joins share what is left, so a cheap query
-  finds a worker at once.
+  finds a worker at once.  The reserve is kept only while light clients are about (one
+  asked in the last :data:`LIGHT_WINDOW` seconds): when every query runs long (an
+  overloaded machine) it would otherwise sit idle while all of them wait.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Generic, TypeVar
 
 HALF_LIFE = 60.0  # seconds for a client's past worker time to count half
 HEAVY_SECONDS = 0.5  # recent seconds in long queries past which a client is "heavy"
+LIGHT_WINDOW = 10.0  # the reserve is kept while a light client asked this recently
 
 T = TypeVar("T")
 
@@ -47,10 +50,13 @@ class _Waiter:
 class FairPool(Generic[T]):
     """Idle items (workers) handed out by client usage, with per-client limits."""
 
-    def __init__(self, per_client: int, queue: int, reserve: int = 0) -> None:
+    def __init__(
+        self, per_client: int, queue: int, reserve: int = 0, light_window: float = LIGHT_WINDOW
+    ) -> None:
         self.per_client = per_client
         self.queue = queue
         self.reserve = reserve
+        self.light_window = light_window
         self._idle: list[T] = []
         self._cond = threading.Condition()
         self._waiting: list[_Waiter] = []
@@ -58,6 +64,7 @@ class FairPool(Generic[T]):
         self._usage: dict[str, tuple[float, float]] = {}  # client → (seconds, as of when)
         self._long: dict[str, tuple[float, float]] = {}  # the same, of long queries only
         self._seq = itertools.count()
+        self._light_seen = -math.inf  # when a light client last asked for an item
 
     def usage(self, client: str, now: float | None = None, *, long: bool = False) -> float:
         seconds, when = (self._long if long else self._usage).get(client, (0.0, 0.0))
@@ -91,6 +98,8 @@ class FairPool(Generic[T]):
                 raise TooMany(client)
             now = time.monotonic()
             heavy = self.usage(client, now, long=True) > HEAVY_SECONDS
+            if not heavy:
+                self._light_seen = now
             me = _Waiter(next(self._seq), client, heavy)
             self._waiting.append(me)
             deadline = time.monotonic() + timeout
@@ -108,7 +117,8 @@ class FairPool(Generic[T]):
                 self._cond.notify_all()
 
     def _first_eligible(self) -> _Waiter | None:
-        spare = len(self._idle) > self.reserve
+        now = time.monotonic()
+        spare = len(self._idle) > self.reserve or now - self._light_seen > self.light_window
         eligible = [
             w
             for w in self._waiting
@@ -116,7 +126,6 @@ class FairPool(Generic[T]):
         ]
         if not eligible:
             return None
-        now = time.monotonic()
         usage = {c: self.usage(c, now) for c in {w.client for w in eligible}}
         return min(eligible, key=lambda w: (usage[w.client], w.seq))
 
