@@ -2,19 +2,21 @@
 
 pyoxigraph cannot cancel a running query, and a query holds its thread until it ends.
 So the server runs every SPARQL query in one of a few worker processes, each with its
-own in-memory copy of the graph (one standard loads in ~0.1 s).  A query that outlives
-the timeout has its worker killed (SIGKILL) and replaced in the background while the
-other workers go on answering.
+own in-memory copy of the graph.  A query that outlives the timeout has its worker
+killed (SIGKILL) and replaced in the background while the other workers go on answering.
+Workers are forked, store loaded, from the zygote (:mod:`skillgraph.server.zygote`), so a
+replacement is ready at once; without one each worker loads the store itself.
 
 Protocol between server and worker: length-prefixed pickle frames on the worker's
-stdin/stdout.  The worker imports pyoxigraph, rdflib's SPARQL parser (the query check,
-:mod:`skillgraph.server.guard`) and the standard library, so that a replacement is ready
-in a fraction of a second.
+stdin/stdout (pipes, or a socket for a forked worker).  The worker imports pyoxigraph,
+rdflib's SPARQL parser (the query check, :mod:`skillgraph.server.guard`) and the
+standard library only.
 
 Nothing a worker runs may reach another host.  The guard refuses SERVICE on the parsed
-query; as a second wall each worker moves itself into a network namespace of its own
-(:func:`isolate_network`) before it loads anything: there it has no interface, not even
-loopback, so no query, whatever the engine makes of it, can connect anywhere.
+query; as a second wall each worker (or the zygote, for the workers it forks) moves into
+a network namespace of its own (:func:`isolate_network`) before it loads anything: there
+it has no interface, not even loopback, so no query, whatever the engine makes of it, can
+connect anywhere.
 
 Run as ``python -m skillgraph.server.worker BUILD_DIR MEMORY_LIMIT [FILE GRAPH]...``
 (by :class:`QueryPool` only; GRAPH ``-`` = the default graph).
