@@ -409,7 +409,8 @@ def markdown(directory: Path = RESULTS) -> str:
                   "", "Before = the code before the security work; main = with the query "
                   "check, caps and fair queue, replacement workers loading the store; "
                   "after = workers forked from the zygote and the fair order by recent "
-                  "worker time (main and after measured back to back, same machine). The "
+                  "worker time (main and after measured back to back, same machine; their "
+                  "nested-group texts differ per request, so no verdict is reused). The "
                   "cheap client starts 10 s into the attack and measures for 15 s.", "",
                   abuse_table(abuse), ""]
     return "\n".join(parts) if parts else f"(no results in {directory})"
