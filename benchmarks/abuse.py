@@ -9,10 +9,15 @@ requests and seconds:
   COUNTs; after 10 s of that, one more (127.0.0.2) sends a cheap ASK every 0.2 s, one at
   a time, for ``seconds``: p50/p99 and the statuses of the cheap queries;
 - **memory**: 5 clients ask for large answers and never read them; the peak RSS of the
-  server's process tree (server and workers, from /proc) over baseline;
+  server's process tree (server and workers, from /proc) over baseline, and its PSS
+  (proportional set size: pages a forked worker shares with the zygote count once);
 - **crashes**: 4 clients send 20,000 nested groups behind a ``\\#`` (the spelling that
-  passed the old text check) for ``seconds``; workers that died (500 "overflowed its
-  stack" answers) and whether the server still answers afterwards.
+  passed the old text check) for ``seconds``, each text different (a variable numbered
+  per request), so that none is answered from the pool's kept verdicts; workers that died
+  (500 "overflowed its stack" answers) and whether the server still answers afterwards;
+- **workers** (this checkout's code only): how long a new query worker takes to be ready
+  and how much memory of its own it has (PSS), forked from the zygote vs loading the
+  store itself; 3 of each.
 
 ``--code DIR`` runs the server from another checkout (e.g. main's code, for "before");
 results merge into ``benchmarks/results/abuse.json`` under ``--label``.
@@ -42,7 +47,7 @@ from common import RESULTS, load_average, percentile, say
 CHEAP = "ASK { ?s ?p ?o }"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 BIG = "SELECT ?a ?b ?c ?d WHERE { ?a ?p ?b . ?c ?q ?d } LIMIT 10000"
-DEEP = "PREFIX ex: <http://ex/> ASK { ?s ex:p\\# ?o . " + "{" * 20000 + "}" * 20000 + " }"
+DEEP = "PREFIX ex: <http://ex/> ASK { ?s ex:p\\# ?o_N . " + "{" * 20000 + "}" * 20000 + " }"
 
 
 def start(build: Path, log: Path, code: Path | None) -> tuple[subprocess.Popen[bytes], str]:
@@ -93,8 +98,9 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def tree_rss_mb(pid: int) -> float:
-    """RSS of ``pid`` and all its descendants, from /proc."""
+def tree_rss_mb(pid: int, field: str = "Rss:") -> float:
+    """RSS (or another smaps_rollup ``field``: ``Pss:``) of ``pid`` and all its
+    descendants, from /proc."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -108,13 +114,18 @@ def tree_rss_mb(pid: int) -> float:
     while todo:
         p = todo.pop()
         todo.extend(children.get(p, []))
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
+        total += _rollup_kb(p, field)
     return round(total / 1024, 1)
+
+
+def _rollup_kb(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def fairness(url: str, seconds: float, warmup: float = 10.0) -> dict[str, Any]:
@@ -168,6 +179,7 @@ def fairness(url: str, seconds: float, warmup: float = 10.0) -> dict[str, Any]:
 
 def unread_answers(url: str, pid: int) -> dict[str, Any]:
     baseline, main_baseline = tree_rss_mb(pid), rss_mb(pid)
+    pss_baseline = tree_rss_mb(pid, "Pss:")
     parsed = urllib.parse.urlparse(url)
     body = urllib.parse.urlencode({"query": BIG, "format": "xml"}).encode()
     socks = []
@@ -180,14 +192,17 @@ def unread_answers(url: str, pid: int) -> dict[str, Any]:
                   b"application/x-www-form-urlencoded\r\nContent-Length: "
                   + str(len(body)).encode() + b"\r\n\r\n" + body)  # fmt: skip
         socks.append(s)
-    peak, main_peak = baseline, main_baseline
+    peak, main_peak, pss_peak = baseline, main_baseline, pss_baseline
     for _ in range(30):  # 15 s, never reading
         time.sleep(0.5)
         peak, main_peak = max(peak, tree_rss_mb(pid)), max(main_peak, rss_mb(pid))
+        pss_peak = max(pss_peak, tree_rss_mb(pid, "Pss:"))
     for s in socks:
         s.close()
     return {"clients": 5, "baseline_mb": baseline, "peak_mb": peak,
             "growth_mb": round(peak - baseline, 1),
+            "pss_baseline_mb": pss_baseline, "pss_peak_mb": pss_peak,
+            "pss_growth_mb": round(pss_peak - pss_baseline, 1),
             "server_baseline_mb": main_baseline, "server_peak_mb": main_peak,
             "server_growth_mb": round(main_peak - main_baseline, 1)}  # fmt: skip
 
@@ -200,9 +215,12 @@ def deep_nesting(url: str, seconds: float) -> dict[str, Any]:
 
     def client(n: int) -> None:
         nonlocal crashes
+        sent = 0
         while time.monotonic() < stop:
+            sent += 1
             try:
-                status, text = post(url, DEEP, f"127.0.0.{60 + n}")
+                status, text = post(url, DEEP.replace("?o_N", f"?o_{n}_{sent}"),
+                                    f"127.0.0.{60 + n}")
             except OSError:
                 status, text = 0, ""
             with lock:
@@ -217,6 +235,42 @@ def deep_nesting(url: str, seconds: float) -> dict[str, Any]:
     healthy = post(url, CHEAP, "127.0.0.3")[0] == 200
     return {"seconds": seconds, "clients": 4, "statuses": statuses, "worker_crashes": crashes,
             "healthy_after": healthy}  # fmt: skip
+
+
+def workers(build: Path, count: int = 3) -> dict[str, Any]:
+    """Start-up time and own memory (PSS) of query workers: forked vs loading the store."""
+    from skillgraph.server.worker import Worker
+    from skillgraph.server.zygote import Zygote, become_subreaper
+
+    why = become_subreaper()
+    if why:
+        return {"error": why}
+    out: dict[str, Any] = {"count": count}
+    zygote = Zygote(build)
+    started = time.monotonic()
+    zygote.wait_ready(120)
+    out["zygote_ready_ms"] = round((time.monotonic() - started) * 1000, 1)
+    try:
+        for kind in ("fork", "load"):
+            times, started_workers = [], []
+            for _ in range(count):
+                t0 = time.monotonic()
+                worker = zygote.fork() if kind == "fork" else Worker(build)
+                worker.wait_ready(120)
+                times.append((time.monotonic() - t0) * 1000)
+                started_workers.append(worker)
+            pss = [_rollup_kb(w.proc.pid, "Pss:") / 1024 for w in started_workers]
+            rss = [_rollup_kb(w.proc.pid, "Rss:") / 1024 for w in started_workers]
+            for worker in started_workers:
+                worker.kill()
+            out[kind] = {"ready_ms": [round(t, 1) for t in times],
+                         "median_ready_ms": round(percentile(times, 50), 1),
+                         "pss_mb": round(sum(pss) / count, 1),
+                         "rss_mb": round(sum(rss) / count, 1)}  # fmt: skip
+        out["zygote_pss_mb"] = round(_rollup_kb(zygote.proc.pid, "Pss:") / 1024, 1)
+    finally:
+        zygote.close()
+    return out
 
 
 def main() -> None:
@@ -240,9 +294,14 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(30)
+    spawn = None
+    if args.code is None:
+        say(f"{args.label}: worker start-up, fork vs load")
+        spawn = workers(args.build)
     doc = json.loads(args.out.read_text()) if args.out.is_file() else {"benchmark": "abuse"}
     doc[args.label] = {
         "fairness": fair, "unread_answers": memory, "deep_nesting": deep,
+        **({"workers": spawn} if spawn else {}),
         "load_average": [load_start, load_average()],
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }  # fmt: skip

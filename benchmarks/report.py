@@ -497,7 +497,7 @@ def write_readmes(directory: Path = RESULTS) -> list[Path]:
 
 def abuse_table(doc: dict[str, Any]) -> str:
     """Before/after figures of benchmarks/abuse.py."""
-    labels = [k for k in ("before", "after") if k in doc]
+    labels = [k for k in ("before", "main", "after") if k in doc]
     lines = ["| measure | " + " | ".join(labels) + " |", "|---|" + "---|" * len(labels)]
 
     def row(name: str, get: Any) -> None:
@@ -509,16 +509,29 @@ def abuse_table(doc: dict[str, Any]) -> str:
     row("cross joins by status", lambda d: _statuses(d["fairness"]["heavy_statuses"]))
     row("5 unread 10,000-row answers: RSS growth of the server process (MB)",
         lambda d: f"{d['unread_answers']['server_growth_mb']:.0f}")
-    row("… of the server and its workers (MB)",
-        lambda d: f"{d['unread_answers']['growth_mb']:.0f}")
+    row("… of the server and its workers, RSS / PSS (MB)",
+        lambda d: f"{d['unread_answers']['growth_mb']:.0f} / "
+                  + _mb(d["unread_answers"].get("pss_growth_mb")))
     row("worker crashes, 4 clients × 20,000 nested groups",
         lambda d: d["deep_nesting"]["worker_crashes"])
     row("nested-group answers by status", lambda d: _statuses(d["deep_nesting"]["statuses"]))
     row("server answers afterwards", lambda d: "yes" if d["deep_nesting"]["healthy_after"]
         else "no")
+    row("new query worker ready, median ms: forked / loading the store",
+        lambda d: f"{_ms(d['workers']['fork']['median_ready_ms'])} / "
+                  f"{_ms(d['workers']['load']['median_ready_ms'])}" if "fork" in
+        d.get("workers", {}) else "—")
+    row("… its own memory, PSS MB (zygote: shared by all)",
+        lambda d: f"{d['workers']['fork']['pss_mb']:.0f} / {d['workers']['load']['pss_mb']:.0f}"
+                  f" (zygote {d['workers']['zygote_pss_mb']:.0f})" if "fork" in
+        d.get("workers", {}) else "—")
     row("load average (start, end)", lambda d: ", ".join(f"{v[0]:.1f}" for v in
                                                           d["load_average"]))
     return "\n".join(lines)
+
+
+def _mb(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
 
 
 def _statuses(counts: dict[str, int]) -> str:
@@ -559,9 +572,13 @@ def markdown(directory: Path = RESULTS) -> str:
     abuse = _load(directory, "abuse")
     if abuse:
         parts += ["### Abuse: `skillgraph serve` attacked on loopback (benchmarks/abuse.py)",
-                  "", "Before = main's code before the security work, after = now; same "
-                  "machine; the cheap client starts 10 s into the attack and measures "
-                  "for 15 s.", "", abuse_table(abuse), ""]
+                  "", "Before = the code before the security work; main = with the query "
+                  "check, caps and fair queue, replacement workers loading the store; "
+                  "after = workers forked from the zygote and the fair order by recent "
+                  "worker time (main and after measured back to back, same machine; their "
+                  "nested-group texts differ per request, so no verdict is reused). The "
+                  "cheap client starts 10 s into the attack and measures for 15 s.", "",
+                  abuse_table(abuse), ""]
     return "\n".join(parts) if parts else f"(no results in {directory})"
 
 

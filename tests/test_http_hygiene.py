@@ -49,6 +49,57 @@ def test_the_client_that_used_workers_least_goes_first():
     assert order == ["modest", "greedy"]
 
 
+def test_waiting_longer_does_not_put_a_client_before_one_that_used_less():
+    """20 clients sending cross joins wait for seconds each; a cheap query arriving later
+    still goes first (counting the wait put it behind all of them)."""
+    pool: FairPool[str] = FairPool(per_client=1, queue=4)
+    pool.charge("greedy", 0.3)  # less than greedy will have waited
+    order: list[str] = []
+
+    def wait(client: str) -> None:
+        item = pool.take(client, 10)
+        order.append(client)
+        assert item is not None
+        pool.done(client)
+        pool.put(item)
+
+    greedy = threading.Thread(target=wait, args=("greedy",))
+    greedy.start()
+    time.sleep(0.8)  # greedy waits 0.8 s, more than its 0.3 s of use …
+    modest = threading.Thread(target=wait, args=("modest",))
+    modest.start()
+    time.sleep(0.2)
+    pool.put("worker")  # … and still the one free worker goes to modest
+    greedy.join(5)
+    modest.join(5)
+    assert order == ["modest", "greedy"]
+
+
+def test_one_long_query_keeps_a_client_from_the_reserved_worker():
+    pool: FairPool[str] = FairPool(per_client=1, queue=4, reserve=1)
+    pool.charge("cross-join", 1.0, long=True)  # one query past the slow-lane threshold
+    pool.put("w1")
+    assert pool.take("light", 0.3) == "w1"  # a light client is about …
+    pool.done("light")
+    pool.put("w1")
+    assert pool.take("cross-join", 0.3) is None  # … so the last worker is kept for it
+    assert pool.take("light", 0.3) == "w1"
+
+
+def test_the_reserve_is_not_kept_when_no_light_client_is_about():
+    """On an overloaded machine every query runs long; an idle reserve would only waste a
+    worker while all of them wait."""
+    pool: FairPool[str] = FairPool(per_client=1, queue=4, reserve=1, light_window=0.2)
+    pool.charge("cross-join", 1.0, long=True)
+    pool.put("w1")
+    assert pool.take("light", 0.3) == "w1"
+    pool.done("light")
+    pool.put("w1")
+    assert pool.take("cross-join", 0.1) is None  # the light client asked 0.1 s ago
+    time.sleep(0.3)
+    assert pool.take("cross-join", 0.3) == "w1"  # none in the last 0.2 s
+
+
 def test_a_client_past_its_queue_is_refused_at_once():
     pool: FairPool[str] = FairPool(per_client=1, queue=2)
     waiting = [threading.Thread(target=pool.take, args=("a", 1.0)) for _ in range(2)]

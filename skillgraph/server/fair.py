@@ -5,14 +5,18 @@ kept every worker busy: everyone else waited for the timeout and got 503.  Here:
 
 - a client (an address) may have ``per_client`` queries running and ``queue`` more
   waiting; beyond that it gets 429 with Retry-After at once;
-- an idle worker goes to the waiting query that arrived first, where a query counts as
-  arriving as many seconds late as its client has lately used workers (decaying with a
-  half-life of :data:`HALF_LIFE`): a client sending cheap queries goes before one whose
-  queries ran long, and no query waits behind later ones for longer than that;
-- the last ``reserve`` idle workers go only to clients whose queries have been short (no
-  more than :data:`HEAVY_SECONDS` lately in queries that ran long): clients sending cross joins
-  share what is left, so a cheap query finds a worker at once, not after a replacement
-  worker has loaded (seconds on a busy machine).
+- an idle worker goes to the waiting query whose client has used workers least lately
+  (seconds of worker time, decaying with a half-life of :data:`HALF_LIFE`; ties: the
+  query that came first).  How long a query has waited does not count: 20 clients sending
+  cross joins wait for seconds each, and counting that put a cheap query behind all of
+  them (measured: 5–10 s).  A heavy client is not starved for good: its usage halves every
+  minute, and every query served adds to its client's;
+- the last ``reserve`` idle workers go only to clients with no query that ran long lately
+  (at most :data:`HEAVY_SECONDS` of such, decayed: one long query makes a client heavy
+  for about a minute): clients sending cross joins share what is left, so a cheap query
+  finds a worker at once.  The reserve is kept only while light clients are about (one
+  asked in the last :data:`LIGHT_WINDOW` seconds): when every query runs long (an
+  overloaded machine) it would otherwise sit idle while all of them wait.
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ import math
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 HALF_LIFE = 60.0  # seconds for a client's past worker time to count half
-HEAVY_SECONDS = 3.0  # recent seconds in long queries past which a client is "heavy"
+HEAVY_SECONDS = 0.5  # recent seconds in long queries past which a client is "heavy"
+LIGHT_WINDOW = 10.0  # the reserve is kept while a light client asked this recently
 
 T = TypeVar("T")
 
@@ -35,21 +40,23 @@ class TooMany(Exception):
     """The client already has as many queries running and waiting as it may."""
 
 
-@dataclass(order=True)
+@dataclass
 class _Waiter:
-    due: float  # arrival time + the client's recent worker time
-    seq: int
-    client: str = field(compare=False)
-    heavy: bool = field(compare=False, default=False)
+    seq: int  # arrival order
+    client: str
+    heavy: bool = False
 
 
 class FairPool(Generic[T]):
     """Idle items (workers) handed out by client usage, with per-client limits."""
 
-    def __init__(self, per_client: int, queue: int, reserve: int = 0) -> None:
+    def __init__(
+        self, per_client: int, queue: int, reserve: int = 0, light_window: float = LIGHT_WINDOW
+    ) -> None:
         self.per_client = per_client
         self.queue = queue
         self.reserve = reserve
+        self.light_window = light_window
         self._idle: list[T] = []
         self._cond = threading.Condition()
         self._waiting: list[_Waiter] = []
@@ -57,6 +64,7 @@ class FairPool(Generic[T]):
         self._usage: dict[str, tuple[float, float]] = {}  # client → (seconds, as of when)
         self._long: dict[str, tuple[float, float]] = {}  # the same, of long queries only
         self._seq = itertools.count()
+        self._light_seen = -math.inf  # when a light client last asked for an item
 
     def usage(self, client: str, now: float | None = None, *, long: bool = False) -> float:
         seconds, when = (self._long if long else self._usage).get(client, (0.0, 0.0))
@@ -90,7 +98,9 @@ class FairPool(Generic[T]):
                 raise TooMany(client)
             now = time.monotonic()
             heavy = self.usage(client, now, long=True) > HEAVY_SECONDS
-            me = _Waiter(now + self.usage(client, now), next(self._seq), client, heavy)
+            if not heavy:
+                self._light_seen = now
+            me = _Waiter(next(self._seq), client, heavy)
             self._waiting.append(me)
             deadline = time.monotonic() + timeout
             try:
@@ -107,13 +117,17 @@ class FairPool(Generic[T]):
                 self._cond.notify_all()
 
     def _first_eligible(self) -> _Waiter | None:
-        spare = len(self._idle) > self.reserve
+        now = time.monotonic()
+        spare = len(self._idle) > self.reserve or now - self._light_seen > self.light_window
         eligible = [
             w
             for w in self._waiting
-            if self._running[w.client] < self.per_client and (spare or not w.heavy)
+            if self._running.get(w.client, 0) < self.per_client and (spare or not w.heavy)
         ]
-        return min(eligible) if eligible else None
+        if not eligible:
+            return None
+        usage = {c: self.usage(c, now) for c in {w.client for w in eligible}}
+        return min(eligible, key=lambda w: (usage[w.client], w.seq))
 
     def done(self, client: str) -> None:
         """``client``'s query has given its item back (or had it retired)."""

@@ -9,12 +9,11 @@ translates it to algebra and refuses it when the algebra holds a ``ServiceGraphP
 FROM / FROM NAMED and the protocol's dataset parameters only select graphs of the store
 (measured: Oxigraph fetches nothing for them), so they are allowed.
 
-rdflib's parser is slow (~50 ms for a catalog query, 0.3 s on a busy machine), so a
-short query is spared it when it provably needs no check (:func:`plainly_safe`): after
-undoing ``\\u`` escapes its text does not hold the letters ``service`` in any case (no
-parser can read a SERVICE keyword from it), it has no more brackets than the depth limit
-and no more characters than the operator limit (each operator takes one at least).  That
-is a bound, not a reading of the text: anything else is parsed.
+Every query is parsed, however short: no test on the text stands in for the parse.
+rdflib's parser is slow (~50 ms for a catalog query, 0.3 s on a busy machine), so the
+verdict is kept per query text by the server's pool (:class:`~skillgraph.server.worker.
+QueryPool`), not by a worker: a text is parsed once, whichever worker (or replacement)
+runs it later, and a refused text is answered again without a worker.
 
 Size limits are computed on the same parse tree: how deep groups, sub-selects and
 bracketed expressions nest, and how many operators (patterns, chain links) there are.
@@ -26,8 +25,6 @@ never a crashed worker.  Oxigraph on that 64 MB stack holds 10,000 of each const
 
 from __future__ import annotations
 
-import re
-import string
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -56,39 +53,6 @@ SERVICE_REFUSED = (
     "403 Forbidden: federated queries (SERVICE) are not run by this endpoint: it does not "
     "fetch from other hosts. Query the other endpoint yourself."
 )
-
-
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-
-
-def _unescape(text: str) -> str:
-    """``text`` with codepoint escapes undone, again and again until none is left (a
-    parser undoes them once; undoing more can only find more, never less)."""
-    for _ in range(8):
-        done = _ESCAPE.sub(lambda m: _codepoint(m.group(1) or m.group(2)), text)
-        if done == text:
-            return done
-        text = done
-    return text
-
-
-def _codepoint(digits: str) -> str:
-    value = int(digits, 16)
-    return chr(value) if value < 0x110000 else "\ufffd"
-
-
-def plainly_safe(
-    text: str, *, max_depth: int = MAX_DEPTH, max_operators: int = MAX_OPERATORS
-) -> bool:
-    """Whether ``text`` can be run without the parse: it cannot name SERVICE, nest past
-    ``max_depth`` or chain past ``max_operators`` whatever a parser makes of it."""
-    if len(text) > max_operators:
-        return False
-    plain = _unescape(text)
-    if "service" in plain.translate(_ASCII_LOWER):
-        return False
-    return sum(plain.count(c) for c in "{([") <= max_depth
 
 
 class Refused(Exception):

@@ -2,19 +2,21 @@
 
 pyoxigraph cannot cancel a running query, and a query holds its thread until it ends.
 So the server runs every SPARQL query in one of a few worker processes, each with its
-own in-memory copy of the graph (one standard loads in ~0.1 s).  A query that outlives
-the timeout has its worker killed (SIGKILL) and replaced in the background while the
-other workers go on answering.
+own in-memory copy of the graph.  A query that outlives the timeout has its worker
+killed (SIGKILL) and replaced in the background while the other workers go on answering.
+Workers are forked, store loaded, from the zygote (:mod:`skillgraph.server.zygote`), so a
+replacement is ready at once; without one each worker loads the store itself.
 
 Protocol between server and worker: length-prefixed pickle frames on the worker's
-stdin/stdout.  The worker imports pyoxigraph, rdflib's SPARQL parser (the query check,
-:mod:`skillgraph.server.guard`) and the standard library, so that a replacement is ready
-in a fraction of a second.
+stdin/stdout (pipes, or a socket for a forked worker).  The worker imports pyoxigraph,
+rdflib's SPARQL parser (the query check, :mod:`skillgraph.server.guard`) and the
+standard library only.
 
 Nothing a worker runs may reach another host.  The guard refuses SERVICE on the parsed
-query; as a second wall each worker moves itself into a network namespace of its own
-(:func:`isolate_network`) before it loads anything: there it has no interface, not even
-loopback, so no query, whatever the engine makes of it, can connect anywhere.
+query; as a second wall each worker (or the zygote, for the workers it forks) moves into
+a network namespace of its own (:func:`isolate_network`) before it loads anything: there
+it has no interface, not even loopback, so no query, whatever the engine makes of it, can
+connect anywhere.
 
 Run as ``python -m skillgraph.server.worker BUILD_DIR MEMORY_LIMIT [FILE GRAPH]...``
 (by :class:`QueryPool` only; GRAPH ``-`` = the default graph).
@@ -24,24 +26,29 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import functools
 import json
 import os
 import pickle
 import select
 import signal
+import socket
 import struct
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from skillgraph.server.fair import FairPool, TooMany
 from skillgraph.server.guard import MAX_DEPTH, MAX_OPERATORS
+
+if TYPE_CHECKING:
+    from skillgraph.server.zygote import Zygote
 
 _HEADER = struct.Struct("!I")
 # Queries run on a thread with this stack: Oxigraph and rdflib's parser recurse over the
@@ -88,6 +95,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     path: str | None = None
     checked: bool = False  # the query passed the guard (the pool remembers it)
+    refused: bool = False  # the guard refused it (the pool remembers that too)
 
 
 def text_answer(status: int, message: str, headers: dict[str, str] | None = None) -> Answer:
@@ -203,13 +211,11 @@ def isolate_network() -> str | None:
 def _checked(text: str, max_depth: int, max_operators: int) -> tuple[int, str] | None:
     """The guard's verdict on a query text: None to run it, or (status, message).
 
-    Cached: the catalog's queries are sent again and again, and rdflib parses a
-    catalog query in ~50 ms.
+    Cached in the worker as well, for texts the pool does not keep (longer than
+    :data:`VERDICT_MAX_CHARS`): rdflib parses a catalog query in ~50 ms.
     """
     from skillgraph.server import guard
 
-    if guard.plainly_safe(text, max_depth=max_depth, max_operators=max_operators):
-        return None
     try:
         guard.inspect(text, max_depth=max_depth, max_operators=max_operators)
     except guard.Refused as exc:
@@ -248,7 +254,7 @@ def _unreadable(text: str, reason: str, isolated: bool) -> Answer:
 def execute(store: Any, job: dict[str, Any], *, isolated: bool = False) -> Answer:
     """:func:`_execute`, its answer marked when the query passed the guard."""
     answer = _execute(store, job, isolated=isolated)
-    answer.checked = answer.status < 400 or answer.status in (406, 504)
+    answer.checked = not answer.refused and (answer.status < 400 or answer.status in (406, 504))
     return answer
 
 
@@ -264,9 +270,13 @@ def _execute(store: Any, job: dict[str, Any], *, isolated: bool = False) -> Answ
     )
     if verdict is not None:
         status, message = verdict
-        if status == 0:
-            return _unreadable(job["query"], message, isolated)
-        return text_answer(status, message)
+        refusal = (
+            _unreadable(job["query"], message, isolated)
+            if status == 0
+            else text_answer(status, message)
+        )
+        refusal.refused = True
+        return refusal
     limit: int = job["max_results"]
     max_bytes: int = job.get("max_bytes", DEFAULT_MAX_ANSWER_BYTES)
     options: dict[str, Any] = {}
@@ -421,18 +431,21 @@ def worker_main(build_dir: Path, memory_limit: int = 0, data: Sequence[DataFile]
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     threading.stack_size(QUERY_STACK_BYTES)
     loop = threading.Thread(
-        target=_serve_jobs, args=(build_dir, data, not_isolated), name="sparql-queries"
+        target=_serve_jobs,
+        args=(functools.partial(load_store, build_dir, data), not_isolated),
+        name="sparql-queries",
     )
     loop.start()
     loop.join()
 
 
-def _serve_jobs(build_dir: Path, data: Sequence[DataFile], not_isolated: str | None) -> None:
+def _serve_jobs(load: Callable[[], Any], not_isolated: str | None) -> None:
+    """Say ready once ``load()`` has the store, then answer jobs on stdin/stdout."""
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints go to stderr, never into the protocol
     inp = os.fdopen(0, "rb")
     try:
-        store = load_store(build_dir, data)
+        store = load()
         _checked("ASK {}", MAX_DEPTH, MAX_OPERATORS)  # load the parser before the first query
     except Exception as exc:  # reported to the server, which fails to start
         _write_frame(out, {"ready": False, "error": f"{type(exc).__name__}: {exc}"})
@@ -480,6 +493,16 @@ class Worker:
         self.stdin: BinaryIO = self.proc.stdin
         self.stdout: BinaryIO = self.proc.stdout
 
+    @classmethod
+    def adopt(cls, proc: Any, channel: socket.socket) -> Worker:
+        """A worker forked by the zygote (:mod:`~skillgraph.server.zygote`): ``proc`` is
+        its process handle, ``channel`` a socket to its stdin and stdout."""
+        worker = cls.__new__(cls)
+        worker.proc = proc
+        worker.stdin = os.fdopen(os.dup(channel.fileno()), "wb", buffering=0)
+        worker.stdout = os.fdopen(channel.detach(), "rb", buffering=0)
+        return worker
+
     def wait_ready(self, timeout: float) -> str | None:
         """Wait for the worker's hello; why it is not network-isolated, or None if it is."""
         hello = self._receive(timeout)
@@ -500,7 +523,7 @@ class Worker:
         try:
             _write_frame(self.stdin, job)
             return self._receive(timeout)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, ValueError) as exc:  # ValueError: closed by close()
             code = self.proc.wait()
             raise WorkerError(f"the query worker stopped (exit status {code})") from exc
 
@@ -508,7 +531,7 @@ class Worker:
         """Go on waiting for the answer to the job last asked."""
         try:
             return self._receive(timeout)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, ValueError) as exc:  # ValueError: closed by close()
             code = self.proc.wait()
             raise WorkerError(f"the query worker stopped (exit status {code})") from exc
 
@@ -538,8 +561,8 @@ class _Exact:
         return b"".join(chunks)
 
 
-PASSED_ENTRIES = 4096
-PASSED_MAX_CHARS = 64 * 1024
+VERDICT_ENTRIES = 4096  # query texts whose guard verdict the pool keeps
+VERDICT_MAX_CHARS = 64 * 1024  # … each at most this long
 SLOW_NICE = 10  # the niceness a worker gets once its query counts as slow
 
 
@@ -555,13 +578,20 @@ class QueryPool:
     (429 beyond), the client that used the least worker time lately first.
 
     A query still running after ``slow_after`` seconds (catalog queries take milliseconds)
-    moves to the slow lane: its worker is reniced to :data:`SLOW_NICE` and a fresh worker
+    moves to the slow lane: its worker is reniced to :data:`SLOW_NICE` and a fresh worker,
+    forked from the zygote (:mod:`~skillgraph.server.zygote`: the store already loaded),
     takes its place in the pool at once, so that one pathological query does not halve
     the capacity left for everyone else (measured under 16 clients: SPARQL p99 1.2 s
     instead of 0.5 s while a cross join ran).  The slow worker is retired when its query
     ends.  The slow lane holds ``slow_lane`` queries (default ``size``); a query that turns
     slow while it is full is stopped (503, Retry-After), so long queries can never hold
     the workers short ones need.
+
+    The guard's verdict on a query text is kept here, in the server, for
+    :data:`VERDICT_ENTRIES` texts: a text that passed is not parsed again by any worker (a
+    fork or replacement included), one that was refused is answered without a worker.
+    Where the zygote cannot run (no ``PR_SET_CHILD_SUBREAPER``, or it fails), each worker
+    loads the store itself, as before (``loads`` counts those, ``forks`` the others).
     """
 
     def __init__(
@@ -591,18 +621,25 @@ class QueryPool:
         self._closed = False
         self._spares = 0  # slow queries whose worker has already been replaced
         self.replaced = 0
+        self.forks = 0  # workers forked from the zygote, ready at once
+        self.loads = 0  # workers that loaded the store themselves
+        self.zygote: Zygote | None = None
+        self.no_zygote: str | None = None  # why workers load the store themselves, if they do
         self.not_isolated: str | None = None  # why workers can reach the network, if they can
         self.spool_dir: str | None = None  # long answers, from workers to the server
-        # query texts (with the limits) that passed the guard: not parsed again by any
-        # worker, this one's replacements included
-        self._passed: collections.OrderedDict[tuple[Any, ...], None] = collections.OrderedDict()
+        # the guard's verdict per query text (with the limits): None = passed (not parsed
+        # again by any worker), else the refusal, answered without a worker
+        self._verdicts: collections.OrderedDict[tuple[Any, ...], Answer | None] = (
+            collections.OrderedDict()
+        )
 
     def start(self, ready_timeout: float = 60.0) -> None:
         import tempfile
 
         self.spool_dir = tempfile.mkdtemp(prefix="skillgraph-answers-")
-        workers = [self._spawn() for _ in range(self.size)]
         try:
+            self._start_zygote(ready_timeout)
+            workers = [self._spawn() for _ in range(self.size)]
             for worker in workers:
                 self.not_isolated = worker.wait_ready(ready_timeout)
                 self._idle.put(worker)
@@ -610,9 +647,38 @@ class QueryPool:
             self.close()
             raise
 
+    def _start_zygote(self, ready_timeout: float) -> None:
+        """Start the zygote, or note why workers will load the store themselves."""
+        from skillgraph.server.zygote import Zygote, become_subreaper
+
+        self.no_zygote = become_subreaper()
+        if self.no_zygote is not None:
+            return
+        zygote = Zygote(self.build_dir, self.memory_limit, self.data)
+        self.not_isolated = zygote.wait_ready(ready_timeout)  # a bad build raises here
+        if self._closed:
+            zygote.close()
+        else:
+            self.zygote = zygote
+
     def _spawn(self) -> Worker:
-        worker = Worker(self.build_dir, self.memory_limit, self.data)
+        """A new worker: forked from the zygote, or (without one) loading the store."""
+        worker = None
+        zygote = self.zygote
+        if zygote is not None:
+            try:
+                worker = zygote.fork()
+            except WorkerError as exc:  # the zygote died or cannot fork: load from now on
+                print(f"skillgraph serve: {exc}; query workers load the store themselves "
+                      "from now on", file=sys.stderr, flush=True)  # fmt: skip
+                self.no_zygote, self.zygote = str(exc), None
+                zygote.close()
+        forked = worker is not None
+        if worker is None:
+            worker = Worker(self.build_dir, self.memory_limit, self.data)
         with self._lock:
+            self.forks += forked
+            self.loads += not forked
             self._all.add(worker)
         return worker
 
@@ -655,9 +721,12 @@ class QueryPool:
     def run(self, job: dict[str, Any]) -> Answer:
         key = (job["query"], job.get("max_depth"), job.get("max_operators"))
         with self._lock:
-            checked = key in self._passed
+            checked = key in self._verdicts
             if checked:
-                self._passed.move_to_end(key)
+                self._verdicts.move_to_end(key)
+                refusal = self._verdicts[key]
+                if refusal is not None:
+                    return dataclasses.replace(refusal, headers=dict(refusal.headers))
         job = {**job, "spool_dir": self.spool_dir, "checked": checked}
         client = job.get("client", "")
         started = time.monotonic()
@@ -687,16 +756,22 @@ class QueryPool:
 
         try:
             answer = self._ask(worker, job, started, ran, retry, release)
-            if answer.checked and not checked and len(job["query"]) <= PASSED_MAX_CHARS:
-                with self._lock:
-                    self._passed[key] = None
-                    while len(self._passed) > PASSED_ENTRIES:
-                        self._passed.popitem(last=False)
+            if (answer.checked or answer.refused) and not checked:
+                self._remember(key, None if answer.checked else answer)
             return answer
         finally:
             spent = time.monotonic() - ran
             self._idle.charge(client, spent, long=spent >= self.slow_after)
             release()
+
+    def _remember(self, key: tuple[Any, ...], refusal: Answer | None) -> None:
+        """Keep the guard's verdict on a query text (short enough to keep)."""
+        if len(key[0]) > VERDICT_MAX_CHARS:
+            return
+        with self._lock:
+            self._verdicts[key] = refusal
+            while len(self._verdicts) > VERDICT_ENTRIES:
+                self._verdicts.popitem(last=False)
 
     def _ask(
         self, worker: Worker, job: dict[str, Any], started: float, ran: float,
@@ -761,6 +836,9 @@ class QueryPool:
             self._all.clear()
         for worker in [*workers, *self._idle.drain()]:
             worker.kill()
+        zygote, self.zygote = self.zygote, None
+        if zygote is not None:
+            zygote.close()
         if self.spool_dir:
             import shutil
 

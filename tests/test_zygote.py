@@ -1,0 +1,137 @@
+"""Query workers forked from the zygote: ready at once, isolated, limited, reported.
+
+Real pools (:class:`~skillgraph.server.worker.QueryPool`) on the session's build: the
+zygote loads the store once and forks each worker, so a worker that replaces a demoted
+or killed one answers without a store load (the pool counts forks and loads).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skillgraph.server.worker import QueryPool
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+ASK = "ASK { ?s ?p ?o }"
+SERVICE = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+MEMORY_LIMIT = 1536 * 2**20
+
+
+def job(query: str, client: str) -> dict[str, Any]:
+    return {
+        "query": query,
+        "client": client,
+        "max_results": 100,
+        "results_format": "json",
+        "graph_format": "nt",
+        "not_acceptable": {"results": "not acceptable", "graph": "not acceptable"},
+    }
+
+
+@pytest.fixture
+def make_pool(built) -> Iterator[Any]:
+    pools: list[QueryPool] = []
+
+    def make(**options: Any) -> QueryPool:
+        pool = QueryPool(built.out, memory_limit=MEMORY_LIMIT, **options)
+        pools.append(pool)
+        pool.start()
+        if pool.zygote is None:
+            pytest.skip(f"no zygote here: {pool.no_zygote}")
+        return pool
+
+    yield make
+    for pool in pools:
+        pool.close()
+
+
+def run_in_background(pool: QueryPool, query: str, client: str) -> tuple[threading.Thread, dict]:
+    out: dict[str, Any] = {}
+    thread = threading.Thread(target=lambda: out.update(answer=pool.run(job(query, client))))
+    thread.start()
+    return thread, out
+
+
+def test_a_cheap_query_gets_a_forked_worker_while_a_cross_join_is_demoted(make_pool):
+    pool = make_pool(size=1, timeout=20, slow_after=0.3, slow_lane=1)
+    assert (pool.forks, pool.loads) == (1, 0)
+    thread, heavy = run_in_background(pool, HEAVY, "attacker")
+    answer = pool.run(job(ASK, "reader"))  # waits for the demotion, then the fork
+    assert answer.status == 200, answer.body
+    assert b'"boolean":true' in answer.body
+    assert thread.is_alive()  # the cross join still runs, in the slow lane
+    assert pool.forks == 2 and pool.loads == 0  # its replacement was forked, not loaded
+    pool.close()  # stops the cross join too
+    thread.join(30)
+    assert heavy["answer"].status == 500
+
+
+def test_forked_workers_are_adopted_isolated_and_limited(make_pool):
+    pool = make_pool(size=2, timeout=10)
+    assert len(pool._all) == 2
+    for worker in pool._all:
+        pid = worker.proc.pid
+        assert worker.proc.poll() is None
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        assert int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid()  # ours to wait for
+        limits = Path(f"/proc/{pid}/limits").read_text()
+        line = next(x for x in limits.splitlines() if x.startswith("Max address space"))
+        assert line.split()[3] == str(MEMORY_LIMIT)
+        if pool.not_isolated is None:
+            assert os.readlink(f"/proc/{pid}/ns/net") != os.readlink("/proc/self/ns/net")
+    assert pool.run(job(ASK, "a")).status == 200
+
+
+def test_the_zygote_stays_single_threaded_so_forking_is_safe(make_pool):
+    pool = make_pool(size=1, timeout=10)
+    for client in "abc":
+        assert pool.run(job(ASK, client)).status == 200
+    assert pool.zygote is not None
+    assert len(os.listdir(f"/proc/{pool.zygote.proc.pid}/task")) == 1
+    worker = next(iter(pool._all))
+    assert len(os.listdir(f"/proc/{worker.proc.pid}/task")) == 2  # main + the query thread
+
+
+def test_a_forked_worker_killed_by_a_signal_reports_it(make_pool):
+    pool = make_pool(size=1, timeout=10)
+    assert pool.zygote is not None
+    worker = pool.zygote.fork()
+    assert worker.wait_ready(30) is pool.not_isolated
+    os.kill(worker.proc.pid, signal.SIGSEGV)
+    assert worker.proc.wait() == -signal.SIGSEGV
+    worker.kill()
+
+
+def test_without_the_zygote_replacements_load_the_store(make_pool):
+    pool = make_pool(size=1, timeout=20, slow_after=0.3, slow_lane=1)
+    assert pool.zygote is not None
+    pool.zygote.proc.kill()
+    pool.zygote.proc.wait()
+    thread, _ = run_in_background(pool, HEAVY, "attacker")
+    answer = pool.run(job(ASK, "reader"))
+    assert answer.status == 200, answer.body
+    assert pool.loads == 1 and pool.zygote is None and pool.no_zygote
+    pool.close()
+    thread.join(30)
+
+
+def test_a_refused_text_is_answered_again_without_a_worker(make_pool):
+    pool = make_pool(size=1, timeout=60, slow_after=60)  # no slow lane: HEAVY keeps it
+    first = pool.run(job(SERVICE, "a"))
+    assert first.status == 403 and first.refused
+    thread, heavy = run_in_background(pool, HEAVY, "attacker")
+    while not pool._idle._running:  # until the cross join holds the only worker
+        threading.Event().wait(0.01)
+    again = pool.run(job(SERVICE, "a"))  # no worker is free: the verdict is the pool's
+    assert (again.status, again.body) == (first.status, first.body)
+    assert thread.is_alive()
+    pool.close()
+    thread.join(30)
+    assert heavy["answer"].status == 500
