@@ -114,7 +114,7 @@ def publish(
     result = PublishResult(site, len(iris), 0, 0.0, full=old is None)
     manifest = Manifest(settings)
     recorder = RecordingStore(ld.store)
-    pages = Pages(dataclasses.replace(ld, store=recorder))  # type: ignore[arg-type]
+    pages = Pages(dataclasses.replace(ld, store=recorder), _site_dumps)  # type: ignore[arg-type]
 
     def fill(root: Path, reuse: Path | None) -> None:
         os.chmod(root, 0o755)  # mkdtemp makes it 0700; a web server must read the site
@@ -144,7 +144,8 @@ def publish(
         _write_whole_dump(root, reuse, dists, common.write)
         dists.insert(0, Distribution.of_file(root, WHOLE, "N-Triples, gzip: the whole graph",
                                              NT_MEDIA))  # fmt: skip
-        _write_common(common.write, build_dir, ld, Pages(ld), site_url, endpoint, dists)
+        _write_common(common.write, build_dir, ld, Pages(ld, _site_dumps), site_url, endpoint,
+                      dists)
         manifest.common = common.files
 
     if old is None:
@@ -261,6 +262,13 @@ def _write_exports(write: Write, build_dir: Path) -> None:
     """Each standard's interchange files, at the paths the server answers them."""
     for export in exports_in(build_dir):
         write(export.path, (build_dir / export.path).read_bytes())
+
+
+def _site_dumps(code: str) -> list[tuple[str, str, str]]:
+    """The dumps a standard's static page links: its own and the whole graph's."""
+    gz = f"{NT_MEDIA} (gzip)"
+    own = group_dump_path(code, SHARED).removeprefix("dumps/")
+    return [(own, gz, ""), (WHOLE.removeprefix("dumps/"), gz, "")]
 
 
 def _query_page(endpoint: str | None, base: str) -> str:

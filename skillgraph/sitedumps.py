@@ -26,9 +26,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .server.data import RDF_TYPE
-from .server.describe import DCAT, DCT, LICENSE, VOID, XSD, Where
+from .server.describe import DCAT, DCT, LICENSE, SPDX, VOID, XSD, Where
 
-SPDX = "http://spdx.org/rdf/terms#"
 IANA = "https://www.iana.org/assignments/media-types/"
 NT_MEDIA = "application/n-triples"
 WHOLE = "dumps/graph.nt.gz"

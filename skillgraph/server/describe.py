@@ -7,6 +7,7 @@ served at.  A static site may not know its URL: then the IRIs are written relati
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ DCT = "http://purl.org/dc/terms/"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+SPDX = "http://spdx.org/rdf/terms#"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 PLACEHOLDER = "site-root:/"  # stands for "wherever this file is served" (a scheme of its own,
 # so that pyoxigraph relativizes only our IRIs, not http: ones)
@@ -40,7 +42,7 @@ DESCRIPTION_PREFIXES = {
     "sd": SD,
     "xsd": XSD,
     "sg": SG_IRI,
-    "spdx": "http://spdx.org/rdf/terms#",
+    "spdx": SPDX,
 }
 
 
@@ -191,6 +193,12 @@ def export_triples(ld: LinkedData, where: Where, ds: ox.NamedNode) -> list[ox.Tr
         add(dist, DCT + "license", _n(LICENSE))
         if export.kind.conforms_to:
             add(dist, DCT + "conformsTo", _n(export.kind.conforms_to))
+        digest = hashlib.sha256((ld.build_dir / export.path).read_bytes()).hexdigest()
+        checksum = _n(where.url(f"void.ttl#export-{export.code}-{export.kind.name}-sha256"))
+        add(dist, SPDX + "checksum", checksum)
+        add(checksum, RDF_TYPE.value, _n(SPDX + "Checksum"))
+        add(checksum, SPDX + "algorithm", _n(SPDX + "checksumAlgorithm_sha256"))
+        add(checksum, SPDX + "checksumValue", _lit(digest, XSD + "hexBinary"))
     return t
 
 

@@ -9,6 +9,7 @@ lets a published site work under any web server and any path prefix.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,11 +164,20 @@ DOC_FORMATS = (
 )
 
 
-class Pages:
-    """Builds page contexts for one :class:`LinkedData`."""
+DumpLinks = Callable[[str], list[tuple[str, str, str]]]  # occupation code → dumps to link
 
-    def __init__(self, ld: LinkedData) -> None:
+
+class Pages:
+    """Builds page contexts for one :class:`LinkedData`.
+
+    ``dump_links`` names the RDF dumps a standard's page links beside its exports (path
+    under ``dumps/``, media type, size or ""): by default the build's whole-graph files,
+    which the live server serves; the static site has its own (per standard, gzip'd).
+    """
+
+    def __init__(self, ld: LinkedData, dump_links: DumpLinks | None = None) -> None:
         self.ld = ld
+        self.dump_links = dump_links
 
     # --- links --------------------------------------------------------------------
     def href(self, iri: str) -> str:
@@ -452,7 +462,10 @@ class Pages:
             occupation = next(iter(ld.iris(iri, sg("describesOccupation"))), iri)
         code = ld.text(occupation, NOTATION)
         files: list[ExportFile] = exports_in(ld.build_dir, code) if code else []
-        dumps = [d for d in dump_list(ld.build_dir) if d[0].startswith("graph.")]
+        if self.dump_links is not None:
+            dumps = self.dump_links(code) if code else []
+        else:
+            dumps = [d for d in dump_list(ld.build_dir) if d[0].startswith("graph.")]
         shown = [(f, human_size(f.size)) for f in files]
         return {"files": shown, "dumps": dumps} if files or dumps else {}
 
