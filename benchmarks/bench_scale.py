@@ -35,7 +35,9 @@ from typing import Any
 from common import OCC, Timer, dir_size_mb, in_fork, median, rss_mb, run_child, say
 
 COMPETENCY = b"/id/competency/"
-WHOLE_GRAPH = ("overview-counts", "search", "findings")
+WHOLE_GRAPH = ("overview-counts", "search", "findings", "overview-counts@page", "search@page",
+               "findings@page")
+PAGE = "100"  # rows of the @page forms: the first page of a paged whole-graph query
 
 
 def copy_code(k: int, i: int = 0) -> bytes:
@@ -158,8 +160,9 @@ def query_child(store_dir: Path, name: str, runs: int, budget_s: float) -> dict[
 
 def scale_texts(store: Any) -> tuple[dict[str, str], dict[str, str]]:
     """The catalog as the scale part runs it: without the curriculum queries (they need a
-    curriculum graph) and with the scoped forms of the whole-graph queries that have one
-    (``overview-counts@occupation``: one occupation's counts)."""
+    curriculum graph), with the scoped forms of the whole-graph queries that have one
+    (``overview-counts@occupation``, ``findings@occupation``: one occupation's rows) and
+    their first page of 100 rows (``…@page``)."""
     from bench_queries import bound_catalog
 
     from skillgraph.catalog import load_query
@@ -169,6 +172,10 @@ def scale_texts(store: Any) -> tuple[dict[str, str], dict[str, str]]:
     texts = {k: v for k, v in texts.items() if not k.startswith("curriculum-")}
     texts["overview-counts@occupation"] = bind(load_query("overview-counts"),
                                                {"occupation": [OCC]})
+    texts["findings@occupation"] = bind(load_query("findings"), {"occupation": [OCC]})
+    for name, params in (("overview-counts", {}), ("findings", {}),
+                         ("search", {"keyword": ["核算"]})):
+        texts[f"{name}@page"] = bind(load_query(name), {**params, "limit": [PAGE]})
     return dict(sorted(texts.items())), skipped
 
 
