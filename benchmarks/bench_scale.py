@@ -4,8 +4,9 @@ Corpus of N standards = the built graph.nt (S standards: the shipped ones) writt
 times to one N-Triples file, streaming, copy #1 as built and copy k ≥ 2 with its IRIs and
 codes rewritten: the i-th shipped occupation code (4-09-07-04, 4-04-05-05, …) becomes
 9-9i-99-kkk everywhere (occupation, trades, levels, requirements, findings, standard,
-notation) and competencies move under ``…/id/competency/9-99-99-kkk/`` (each copy its own;
-identical wording across real standards is the exception).  The five national skill
+notation) and competencies and their similarity links move under
+``…/id/competency/9-99-99-kkk/`` and ``…/id/competency-similarity/9-99-99-kkk/`` (each copy
+its own; identical wording across real standards is the exception).  The five national skill
 levels and the education levels stay shared, as in a real multi-standard graph.  Rewriting
 the dump's text instead of re-running the parser per copy gives the same graph shape and
 takes seconds, not hours.
@@ -35,6 +36,7 @@ from typing import Any
 from common import OCC, Timer, dir_size_mb, in_fork, median, rss_mb, run_child, say
 
 COMPETENCY = b"/id/competency/"
+SIMILARITY = b"/id/competency-similarity/"  # named by a digest of the texts: per copy too
 WHOLE_GRAPH = ("overview-counts", "search", "findings", "overview-counts@page", "search@page",
                "findings@page")
 PAGE = "100"  # rows of the @page forms: the first page of a paged whole-graph query
@@ -67,7 +69,8 @@ def write_corpus(build_dir: Path, n: int, path: Path) -> dict[str, Any]:
     with path.open("wb") as out:
         out.write(text)
         for k in range(2, count + 1):
-            copy = text.replace(COMPETENCY, COMPETENCY + copy_code(k) + b"/")
+            copy = text.replace(COMPETENCY, COMPETENCY + copy_code(k) + b"/").replace(
+                SIMILARITY, SIMILARITY + copy_code(k) + b"/")
             for i, code in enumerate(codes):
                 copy = copy.replace(code, copy_code(k, i))
             out.write(copy)
