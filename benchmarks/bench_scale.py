@@ -1,13 +1,15 @@
 """Scale: synthetic corpora of N standards on the embedded store (pyoxigraph).
 
-Corpus of N = the built graph.nt written N times to one N-Triples file, streaming, copy #1
-as built and copy k ≥ 2 with its IRIs and codes rewritten: the occupation code 4-09-07-04
-becomes 9-99-99-kkk everywhere (occupation, trades, levels, requirements, findings,
-standard, notation) and competencies move under ``…/id/competency/9-99-99-kkk/`` (each
-standard its own; identical wording across real standards is the exception).  The five
-national skill levels and the education levels stay shared, as in a real multi-standard
-graph.  Rewriting the dump's text instead of re-running the parser per copy gives the same
-graph shape and takes seconds, not hours.
+Corpus of N standards = the built graph.nt (S standards: the shipped ones) written N/S
+times to one N-Triples file, streaming, copy #1 as built and copy k ≥ 2 with its IRIs and
+codes rewritten: the i-th shipped occupation code (4-09-07-04, 4-04-05-05, …) becomes
+9-9i-99-kkk everywhere (occupation, trades, levels, requirements, findings, standard,
+notation) and competencies and their similarity links move under
+``…/id/competency/9-99-99-kkk/`` and ``…/id/competency-similarity/9-99-99-kkk/`` (each copy
+its own; identical wording across real standards is the exception).  The five national skill
+levels and the education levels stay shared, as in a real multi-standard graph.  Rewriting
+the dump's text instead of re-running the parser per copy gives the same graph shape and
+takes seconds, not hours.
 
 Each size runs in a fresh process (clean memory figures): write the corpus, then
 ``bulk_load`` it (+ the ontology) into an in-memory ``Store()``, and for the sizes of
@@ -33,25 +35,54 @@ from typing import Any
 
 from common import OCC, Timer, dir_size_mb, in_fork, median, rss_mb, run_child, say
 
-CODE = b"4-09-07-04"
 COMPETENCY = b"/id/competency/"
-WHOLE_GRAPH = ("overview-counts", "search", "findings")
+SIMILARITY = b"/id/competency-similarity/"  # named by a digest of the texts: per copy too
+WHOLE_GRAPH = ("overview-counts", "search", "findings", "overview-counts@page", "search@page",
+               "findings@page")
+PAGE = "100"  # rows of the @page forms: the first page of a paged whole-graph query
 
 
-def copy_code(k: int) -> bytes:
-    return f"9-99-99-{k:03d}".encode()
+def copy_code(k: int, i: int = 0) -> bytes:
+    """The code of the i-th shipped standard in copy k (k ≥ 2)."""
+    return f"9-9{9 - i}-99-{k:03d}".encode()
+
+
+def shipped_codes(build_dir: Path) -> list[bytes]:
+    """The occupation codes of the build, 4-09-07-04 first (the one queries anchor in)."""
+    codes = sorted(p.name for p in (build_dir / "standards").iterdir() if p.is_dir())
+    first = OCC.rsplit("/", 1)[1]
+    return [c.encode() for c in sorted(codes, key=lambda c: c != first)]
+
+
+def copies(build_dir: Path, n: int) -> int:
+    """Copies of the build that make about N standards (at least one)."""
+    return max(1, round(n / len(shipped_codes(build_dir))))
+
+
+def copy_text(text: bytes, k: int, codes: list[bytes]) -> bytes:
+    """Copy k of the build's graph.nt: #1 as built, every later one with its own codes,
+    competencies and similarity nodes."""
+    if k == 1:
+        return text
+    copy = text.replace(COMPETENCY, COMPETENCY + copy_code(k) + b"/").replace(
+        SIMILARITY, SIMILARITY + copy_code(k) + b"/")
+    for i, code in enumerate(codes):
+        copy = copy.replace(code, copy_code(k, i))
+    return copy
 
 
 def write_corpus(build_dir: Path, n: int, path: Path) -> dict[str, Any]:
-    """Stream N copies of graph.nt into ``path``; bytes and seconds."""
+    """Stream the copies for N standards of graph.nt into ``path``; bytes, seconds,
+    standards."""
     text = (build_dir / "graph.nt").read_bytes()
+    codes = shipped_codes(build_dir)
+    count = copies(build_dir, n)
     t = Timer()
     with path.open("wb") as out:
-        out.write(text)
-        for k in range(2, n + 1):
-            code = copy_code(k)
-            out.write(text.replace(CODE, code).replace(COMPETENCY, COMPETENCY + code + b"/"))
-    return {"seconds": round(t.wall, 2), "mb": round(path.stat().st_size / 2**20, 1)}
+        for k in range(1, count + 1):
+            out.write(copy_text(text, k, codes))
+    return {"seconds": round(t.wall, 2), "mb": round(path.stat().st_size / 2**20, 1),
+            "copies": count, "standards": count * len(codes)}
 
 
 def child(n: int, build_dir: Path, work: Path, runs: int, budget_s: float,
@@ -139,8 +170,9 @@ def query_child(store_dir: Path, name: str, runs: int, budget_s: float) -> dict[
 
 def scale_texts(store: Any) -> tuple[dict[str, str], dict[str, str]]:
     """The catalog as the scale part runs it: without the curriculum queries (they need a
-    curriculum graph) and with the scoped forms of the whole-graph queries that have one
-    (``overview-counts@occupation``: one occupation's counts)."""
+    curriculum graph), with the scoped forms of the whole-graph queries that have one
+    (``overview-counts@occupation``, ``findings@occupation``: one occupation's rows) and
+    their first page of 100 rows (``…@page``)."""
     from bench_queries import bound_catalog
 
     from skillgraph.catalog import load_query
@@ -150,6 +182,10 @@ def scale_texts(store: Any) -> tuple[dict[str, str], dict[str, str]]:
     texts = {k: v for k, v in texts.items() if not k.startswith("curriculum-")}
     texts["overview-counts@occupation"] = bind(load_query("overview-counts"),
                                                {"occupation": [OCC]})
+    texts["findings@occupation"] = bind(load_query("findings"), {"occupation": [OCC]})
+    for name, params in (("overview-counts", {}), ("findings", {}),
+                         ("search", {"keyword": ["核算"]})):
+        texts[f"{name}@page"] = bind(load_query(name), {**params, "limit": [PAGE]})
     return dict(sorted(texts.items())), skipped
 
 

@@ -36,7 +36,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from bench_scale import CODE, COMPETENCY, WHOLE_GRAPH, copy_code, scale_texts
+from bench_scale import WHOLE_GRAPH, copies, copy_text, scale_texts, shipped_codes
 from common import Timer, run_child, say, summary_ms
 
 COPIES_PER_FILE = 50
@@ -80,22 +80,18 @@ def ini_changes() -> str:
 
 def write_corpus_files(build_dir: Path, n: int, directory: Path,
                        per_file: int = COPIES_PER_FILE) -> dict[str, Any]:
-    """``bench_scale.write_corpus``'s N copies, ``per_file`` copies to a file
+    """``bench_scale.write_corpus``'s copies for N standards, ``per_file`` copies to a file
     (``corpus-0001.nt`` …; their concatenation is write_corpus's file byte for byte)."""
     text = (build_dir / "graph.nt").read_bytes()
+    codes, count = shipped_codes(build_dir), copies(build_dir, n)
     directory.mkdir(parents=True, exist_ok=True)
     t = Timer()
     files = []
-    for first in range(1, n + 1, per_file):
+    for first in range(1, count + 1, per_file):
         path = directory / f"corpus-{len(files) + 1:04d}.nt"
         with path.open("wb") as out:
-            for k in range(first, min(n, first + per_file - 1) + 1):
-                if k == 1:
-                    out.write(text)
-                else:
-                    code = copy_code(k)
-                    out.write(text.replace(CODE, code)
-                              .replace(COMPETENCY, COMPETENCY + code + b"/"))
+            for k in range(first, min(count, first + per_file - 1) + 1):
+                out.write(copy_text(text, k, codes))
         files.append(path)
     mb = sum(f.stat().st_size for f in files) / 2**20
     return {"seconds": round(t.wall, 2), "mb": round(mb, 1), "files": [str(f) for f in files]}

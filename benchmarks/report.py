@@ -29,6 +29,8 @@ MEMORY_TARGET_MB = 2048
 SEARCH_TARGET_MS = 20
 PUBLISH_FILES_PER_STANDARD = 7000  # docs/scaling.md, "Budget per standard"
 PUBLISH_MB_PER_STANDARD = 25
+FLAT_MEDIAN_MS, FLAT_SLOWEST_MS = 20, 50  # anchored queries at 1, 100, 1000 standards
+BIG_SIZE, BIG_LOAD_S, BIG_RSS_MB, DISK_FACTOR = 1000, 60, 8192, 2.0
 # "no faster than linearly", with room for timer noise on the smallest sizes: a cost that
 # grows by c when the size grows by f has exponent log c / log f (1 = linear)
 GROWTH_EXPONENT_LIMIT = 1.1
@@ -438,6 +440,8 @@ def targets_table(directory: Path = RESULTS) -> str:
         rows.append((f"cost growing no faster than linearly (exponent "
                      f"log(cost ×)/log(size ×) ≤ {GROWTH_EXPONENT_LIMIT} for load, memory and "
                      "every anchored query, in memory)", "; ".join(facts), ok))
+    if scale:
+        rows += national_scale_rows(scale)
     search = _load(directory, "search")
     if search:
         facts = "; ".join(f"{s['size']}×: {_ms(s['server']['median_ms'])} ms (slowest "
@@ -478,6 +482,52 @@ def targets_table(directory: Path = RESULTS) -> str:
     if doc:
         lines += ["", _context(doc)]
     return "\n".join(lines)
+
+
+def _anchored_ms(size: dict[str, Any]) -> dict[str, float]:
+    return {k: v.get("median_ms", float("inf")) for k, v in size["queries"].items()
+            if v["kind"] == "anchored"}
+
+
+def national_scale_rows(scale: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    """All standards on one machine (docs/scaling.md): anchored queries flat in the number
+    of standards; a 1,000-standard store loaded fast and small enough, or on disk and
+    within 2× of memory."""
+    sizes = [s for s in scale["sizes"] if "queries" in s]
+    memory = {s["size"]: s for s in sizes if s["store"].startswith("in-memory")}
+    disk = {s["size"]: s for s in sizes if s["store"].startswith("on-disk")}
+    rows: list[tuple[str, str, bool | None]] = []
+    wanted = [n for n in (1, 100, BIG_SIZE) if n in memory]
+    if wanted:
+        facts, ok = [], True
+        for n in wanted:
+            ms = _anchored_ms(memory[n])
+            worst = max(ms, key=ms.__getitem__)
+            med = median(ms.values())
+            ok = ok and med <= FLAT_MEDIAN_MS and ms[worst] <= FLAT_SLOWEST_MS
+            facts.append(f"{n}: median {_ms(med)} ms, slowest `{worst}` {_ms(ms[worst])} ms")
+        rows.append((f"anchored queries median ≤ {FLAT_MEDIAN_MS} ms and slowest ≤ "
+                     f"{FLAT_SLOWEST_MS} ms at {', '.join(map(str, wanted))} standards",
+                     "; ".join(facts), ok if BIG_SIZE in memory else None))
+    if BIG_SIZE in memory:
+        big = memory[BIG_SIZE]
+        fits = big["load"]["wall_s"] <= BIG_LOAD_S and big["peak_rss_mb"] <= BIG_RSS_MB
+        text = (f"in memory: load {big['load']['wall_s']:.0f} s, peak RSS "
+                f"{big['peak_rss_mb']:.0f} MB ({big['triples']:,} triples)")
+        ok: bool | None = fits
+        if BIG_SIZE in disk:
+            mem_ms, disk_ms = _anchored_ms(big), _anchored_ms(disk[BIG_SIZE])
+            ratios = {k: disk_ms[k] / max(v, 1e-3) for k, v in mem_ms.items() if k in disk_ms}
+            worst = max(ratios, key=ratios.__getitem__)
+            ratio = median(ratios.values())
+            text += (f"; on disk: {disk[BIG_SIZE]['disk_mb']:.0f} MB, RSS "
+                     f"{disk[BIG_SIZE]['peak_rss_mb']:.0f} MB, anchored queries ×{ratio:.1f} "
+                     f"of memory (median; worst `{worst}` ×{ratios[worst]:.1f})")
+            ok = fits or ratios[worst] <= DISK_FACTOR
+        rows.append((f"{BIG_SIZE} standards: load ≤ {BIG_LOAD_S} s and ≤ "
+                     f"{BIG_RSS_MB // 1024} GB resident, or on disk within {DISK_FACTOR:.0f}× "
+                     "of memory on anchored queries", text, ok))
+    return rows
 
 
 def write_readmes(directory: Path = RESULTS) -> list[Path]:

@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 violations or errors (message on stderr), 2 usage errors (cl
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -423,13 +424,19 @@ def search(text: tuple[str, ...], occupation: str | None, trade: str | None, lev
     "named graph GRAPH_IRI or, without it, the default graph. Repeatable.",
 )
 @click.option("--base", default=None, help="Base of data IRIs [default: the one the build used].")
+@click.option(
+    "--store", "store_kind", type=click.Choice(["memory", "disk"]), default="memory",
+    show_default=True,
+    help="memory: load the build into each process; disk: write BUILD/store/ once per build "
+    "and open it read-only (far less memory for many standards; docs/scaling.md).",
+)
 def serve(
     host: str, port: int, build_dir: Path, timeout: float, max_results: int, workers: int,
     memory_limit: int, max_body_kb: int, max_answer_mb: int, client_queries: int,
     client_queue: int, slow_lane: int | None, client_timeout: float, keep_alive: float,
     max_connections: int, public_url: str | None, trusted_proxies: tuple[str, ...],
     max_depth: int, max_operators: int,
-    data_specs: tuple[str, ...], base: str | None,
+    data_specs: tuple[str, ...], base: str | None, store_kind: str,
 ) -> None:
     """Serve the build: SPARQL endpoint (/sparql), linked-data pages (/id/…), dumps, VoID."""
     import re
@@ -475,12 +482,22 @@ def serve(
         except (SyntaxError, ValueError) as exc:
             raise click.BadParameter(f"{spec}: {exc}", param_hint="--data") from None
         data.append(DataFile(path.resolve(), graph))
+    if store_kind == "disk":
+        if data:
+            raise click.BadParameter("--data needs --store memory", param_hint="--data")
+        from .store import STORE_ENV, make_disk_store
+
+        try:
+            make_disk_store(build_dir)
+        except OSError as exc:
+            _fail(f"cannot write the on-disk store under {build_dir}: {exc}")
+        os.environ[STORE_ENV] = "disk"  # the query workers inherit it
     config = ServerConfig(
         build_dir, base, timeout, max_results, workers, memory_limit, tuple(data), max_body_kb,
         max_answer_mb=max_answer_mb, max_depth=max_depth, max_operators=max_operators,
         client_queries=client_queries, client_queue=client_queue, slow_lane=slow_lane,
         client_timeout=client_timeout, keep_alive=keep_alive, max_connections=max_connections,
-        public_url=public_url, trusted_proxies=trusted_proxies,
+        public_url=public_url, trusted_proxies=trusted_proxies, store=store_kind,
     )
     try:
         run_server(config, host=host, port=port, announce=lambda url: click.echo(url))

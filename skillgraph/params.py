@@ -30,6 +30,12 @@ Parameters are declared in the query's header, one per line::
   no VALUES block is added, so ``?NAME`` stays unbound (the query tests ``BOUND``);
   ``default V …``: used when not given (``<IRI>``, ``"string"`` or an integer).
 
+Paging: an ``integer`` parameter named ``limit`` or ``offset`` is not a variable but the
+number of the query's own top-level ``LIMIT n`` / ``OFFSET n`` clause (which the query must
+write; its number is the default): ``bind`` replaces that number, checked to be at most
+:data:`MAX_LIMIT` rows per page and not negative.  The whole-graph queries page this way
+(docs/scaling.md).
+
 Only the outermost group sees the bound variable: a sub-SELECT or the right side of a
 MINUS is evaluated on its own.  A query that needs the values there writes the block
 itself, ``VALUES ?NAME { … }`` (its rows as written are what the query means when an
@@ -46,8 +52,12 @@ from itertools import product
 
 from .names import did_you_mean
 
-__all__ = ["Param", "ParamError", "bind", "parse_parameters", "query_form", "to_term",
-           "values_table"]
+__all__ = ["MAX_LIMIT", "SLICE_PARAMS", "Param", "ParamError", "bind", "parse_parameters",
+           "query_form", "to_term", "values_table"]
+
+# paging parameters: bound as the number of the query's own LIMIT / OFFSET clause
+SLICE_PARAMS = {"limit": "LIMIT", "offset": "OFFSET"}
+MAX_LIMIT = 10_000  # rows per page: the server's default --max-results
 
 TYPES = ("iri", "string", "integer")
 
@@ -357,6 +367,13 @@ def bind(query_text: str, params: dict[str, list[str]]) -> str:
     blocks: list[tuple[str, list[str]]] = []
     placed: list[tuple[int, int, str]] = []
     for name, param in declared.items():
+        if is_slice(param):
+            values = list(params.get(name, []))
+            if len(values) > 1:
+                raise ParamError(f"parameter {name} takes one value, got {len(values)}")
+            if values:
+                placed.append((*slice_span(query_text, name), str(slice_number(param, values[0]))))
+            continue
         values = list(params.get(name, []))
         if not values:
             if param.required:
@@ -380,6 +397,44 @@ def bind(query_text: str, params: dict[str, list[str]]) -> str:
         return query_text
     at = where_group_start(query_text)
     return query_text[:at] + " " + values_table(blocks) + query_text[at:]
+
+
+def is_slice(param: Param) -> bool:
+    """A paging parameter: ``limit`` / ``offset`` of type integer."""
+    return param.name in SLICE_PARAMS and param.type == "integer"
+
+
+def slice_number(param: Param, value: str) -> int:
+    """The page size or offset given, checked: ``ParamError`` names the limit."""
+    text = to_term(param, value)
+    number = int(text)
+    if param.name == "limit" and not 1 <= number <= MAX_LIMIT:
+        raise ParamError(f"parameter limit: {number} is not a page size from 1 to {MAX_LIMIT}")
+    if number < 0:
+        raise ParamError(f"parameter {param.name}: {number} is negative")
+    return number
+
+
+def slice_span(query_text: str, name: str) -> tuple[int, int]:
+    """(start, end) of the number after the query's top-level ``LIMIT`` / ``OFFSET``.
+
+    >>> q = 'SELECT * WHERE { { SELECT * { ?s ?p ?o } LIMIT 5 } } LIMIT 10 OFFSET 0'
+    >>> a, b = slice_span(q, "limit"); q[a:b]
+    '10'
+    """
+    keyword = SLICE_PARAMS[name]
+    depth, found = 0, None
+    for i, tok in _tokens(query_text):
+        if tok == "{":
+            depth += 1
+        elif tok == "}":
+            depth -= 1
+        elif depth == 0 and tok == keyword:
+            found = i
+    m = re.compile(rf"{keyword}\s+(\d+)", re.IGNORECASE).match(query_text, found or 0)
+    if found is None or m is None:
+        raise ParamError(f"parameter {name}: the query writes no top-level '{keyword} n' to set")
+    return m.start(1), m.end(1)
 
 
 def values_table(columns: list[tuple[str, list[str]]]) -> str:

@@ -8,7 +8,12 @@ artifacts.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import os
+import shutil
+import sys
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,6 +23,10 @@ from rdflib import Graph
 
 GRAPH_FILE = "graph.nt"
 ONTOLOGY_FILE = "ontology.ttl"
+DISK_STORE_DIR = "store"  # build/store/: the on-disk store (`serve --store disk`)
+DISK_STAMP_FILE = "store.json"  # build/store.json: what build/store/ was made from
+STORE_KINDS = ("memory", "disk")
+STORE_ENV = "SKILLGRAPH_STORE"  # how `serve --store` reaches its query workers
 
 
 @dataclass
@@ -63,6 +72,78 @@ def store_from_build(build_dir: Path) -> ox.Store:
     store = data_store(build_dir)
     store.bulk_load(input=ontology_bytes(build_dir), format=ox.RdfFormat.TURTLE)
     return store
+
+
+def _stamp(build_dir: Path) -> dict[str, object]:
+    """What an on-disk store is made from: graph.nt's size and time, the ontology's digest
+    and the engine version (another version may not read the files)."""
+    graph = build_dir / GRAPH_FILE
+    st = graph.stat()
+    return {
+        "graph": [st.st_size, st.st_mtime_ns],
+        "ontology": hashlib.sha256(ontology_bytes(build_dir)).hexdigest(),
+        "pyoxigraph": ox.__version__,
+    }
+
+
+def disk_store_fresh(build_dir: Path) -> bool:
+    """True when build/store/ holds this build's graph.nt and ontology."""
+    stamp = build_dir / DISK_STAMP_FILE
+    if not (build_dir / DISK_STORE_DIR).is_dir() or not stamp.is_file():
+        return False
+    try:
+        made = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return {k: made.get(k) for k in ("graph", "ontology", "pyoxigraph")} == _stamp(build_dir)
+
+
+def make_disk_store(build_dir: Path) -> Path:
+    """Build/store/: graph.nt + ontology in an on-disk pyoxigraph store, made once per
+    build (kept while graph.nt and the ontology are unchanged), so that `serve --store disk`
+    opens it instead of loading the dump into memory (docs/scaling.md: ~1/5 of the memory
+    at 1,000 standards).  Written beside and renamed into place: a reader never sees half a
+    store."""
+    target = build_dir / DISK_STORE_DIR
+    if disk_store_fresh(build_dir):
+        return target
+    stamp = _stamp(build_dir)  # FileNotFoundError for a missing graph.nt, before any work
+    partial = build_dir / f"{DISK_STORE_DIR}.partial-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    print(f"skillgraph: writing the on-disk store {target} (once per build)", file=sys.stderr)
+    store = ox.Store(str(partial))
+    store.bulk_load(path=str(build_dir / GRAPH_FILE), format=ox.RdfFormat.N_TRIPLES)
+    data_triples = len(store)
+    store.bulk_load(input=ontology_bytes(build_dir), format=ox.RdfFormat.TURTLE)
+    store.flush()
+    del store  # closes the database before it is moved
+    (build_dir / DISK_STAMP_FILE).unlink(missing_ok=True)
+    shutil.rmtree(target, ignore_errors=True)
+    partial.rename(target)
+    stamp["data_triples"] = data_triples
+    (build_dir / DISK_STAMP_FILE).write_text(json.dumps(stamp), encoding="utf-8")
+    return target
+
+
+def disk_data_triples(build_dir: Path) -> int:
+    """Triples of graph.nt in build/store/ (the ontology's not counted)."""
+    made = json.loads((build_dir / DISK_STAMP_FILE).read_text(encoding="utf-8"))
+    return int(made["data_triples"])
+
+
+def open_store(build_dir: Path, kind: str = "memory") -> ox.Store:
+    """The build's data graph + ontology: loaded into memory, or ("disk") build/store/
+    opened read-only, which several processes may do at once (make it first:
+    `make_disk_store`)."""
+    if kind == "memory":
+        return store_from_build(build_dir)
+    if kind != "disk":
+        raise ValueError(f"store kind {kind!r}: use one of {', '.join(STORE_KINDS)}")
+    if not disk_store_fresh(build_dir):
+        raise FileNotFoundError(
+            f"{build_dir / DISK_STORE_DIR}: no on-disk store of this build "
+            "(`skillgraph serve --store disk` writes it)")
+    return ox.Store.read_only(str(build_dir / DISK_STORE_DIR))
 
 
 def run_query(store: ox.Store, query: str) -> QueryResult:

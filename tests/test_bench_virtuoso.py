@@ -19,17 +19,18 @@ import report  # noqa: E402
 
 
 def test_corpus_files_are_the_scale_corpus_split_by_copies(built, tmp_path):
+    codes = bench_scale.shipped_codes(built.out)
+    n = 7 * len(codes)  # standards: 7 copies of the build
     whole = tmp_path / "whole.nt"
-    bench_scale.write_corpus(built.out, 7, whole)
-    made = bench_virtuoso.write_corpus_files(built.out, 7, tmp_path / "parts", per_file=3)
+    bench_scale.write_corpus(built.out, n, whole)
+    made = bench_virtuoso.write_corpus_files(built.out, n, tmp_path / "parts", per_file=3)
     files = [Path(f) for f in made["files"]]
     assert [f.name for f in files] == ["corpus-0001.nt", "corpus-0002.nt", "corpus-0003.nt"]
     assert b"".join(f.read_bytes() for f in files) == whole.read_bytes()
     one = (built.out / "graph.nt").read_bytes()
     assert files[0].read_bytes().startswith(one)  # copy #1 is the build itself
-    assert b"9-99-99-007" in files[2].read_bytes() and len(files[2].read_bytes()) == len(
-        one.replace(bench_scale.CODE, b"9-99-99-007").replace(
-            bench_scale.COMPETENCY, bench_scale.COMPETENCY + b"9-99-99-007/"))
+    seventh = bench_scale.copy_text(one, 7, codes)
+    assert bench_scale.copy_code(7) in seventh and files[2].read_bytes() == seventh
 
 
 def test_the_stated_memory_settings_are_the_ones_virtuoso_gets(tmp_path):

@@ -26,7 +26,14 @@ from click.testing import CliRunner
 from skillgraph.catalog import catalog, load_query, parse_header
 from skillgraph.cli import main
 from skillgraph.curriculum import add_to_store, load_index, read_curriculum
-from skillgraph.params import ParamError, bind, parse_parameters, where_group_start
+from skillgraph.params import (
+    SLICE_PARAMS,
+    ParamError,
+    bind,
+    is_slice,
+    parse_parameters,
+    where_group_start,
+)
 from skillgraph.remote import RemoteError, render_results, run_remote
 from skillgraph.results import render
 from skillgraph.store import run_query, store_from_build
@@ -259,7 +266,10 @@ def header_problems(name: str, text: str) -> list[str]:
         return [*problems, str(exc)]
     body = "\n".join(t for t in text.splitlines() if not t.startswith("#"))
     problems += [f"?{p.name} is declared but not used" for p in declared
-                 if not re.search(rf"[?$]{p.name}\b", body)]  # fmt: skip
+                 if not is_slice(p) and not re.search(rf"[?$]{p.name}\b", body)]  # fmt: skip
+    problems += [f"{p.name} is declared but the query has no top-level {SLICE_PARAMS[p.name]}"
+                 for p in declared if is_slice(p)
+                 and not re.search(rf"\b{SLICE_PARAMS[p.name]}\s+\d+", body)]  # fmt: skip
     return problems
 
 
@@ -560,6 +570,15 @@ def test_overview_counts_equal_the_parsed_tables(run, standard) -> None:
         assert int(row["skills"]) == sum(len(wc.skills) for wc in contents)
         assert int(row["knowledge"]) == sum(len(wc.knowledge) for wc in contents)
         assert int(row["required"]) >= int(row["skills"]) + int(row["knowledge"])
+
+
+@pytest.mark.parametrize("name", ["overview-counts", "findings"])
+def test_whole_graph_pages_concatenate_to_the_whole_answer(run, name: str) -> None:
+    whole = run(name)
+    size = max(1, len(whole) // 3)
+    pages = [run(name, limit=str(size), offset=str(o)) for o in range(0, len(whole), size)]
+    assert [row for page in pages for row in page] == whole and len(pages) > 1
+    assert run(name, limit=str(size), offset=str(len(whole))) == []
 
 
 def test_overview_counts_can_be_scoped_to_occupations(run, built_all) -> None:

@@ -349,3 +349,38 @@ def test_iri_and_list_values_bind_as_terms_rdflib_can_read() -> None:
         URIRef("urn:a"),
         URIRef("https://example.org/b#c"),
     ]
+
+
+PAGED = (
+    "# parameters:\n#   limit (integer, default 3): page size\n"
+    "#   offset (integer, default 0): rows to skip\n"
+    "SELECT ?n WHERE { VALUES ?n { 1 2 3 4 5 } { SELECT ?s { } LIMIT 7 } }\n"
+    "ORDER BY ?n\nLIMIT 3 OFFSET 0\n"
+)
+
+
+def test_limit_and_offset_set_the_top_level_slice_and_page_through_the_answer() -> None:
+    store = ox.Store()
+    pages = [[s["n"].value for s in store.query(bind(PAGED, {"limit": ["2"], "offset": [o]}))]
+             for o in ("0", "2", "4")]
+    assert pages == [["1", "2"], ["3", "4"], ["5"]]
+    assert "LIMIT 7" in bind(PAGED, {"limit": ["2"]})  # the sub-select's own is kept
+    assert bind(PAGED, {}) == PAGED  # defaults: the clause as written
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"limit": ["0"]}, "not a page size from 1 to 10000"),
+    ({"limit": ["10001"]}, "not a page size from 1 to 10000"),
+    ({"offset": ["-1"]}, "is negative"),
+    ({"offset": ["1; DROP ALL"]}, "is not an integer"),
+])
+def test_a_bad_page_is_refused_naming_the_limit(params: dict[str, list[str]],
+                                                 message: str) -> None:
+    with pytest.raises(ParamError, match=message):
+        bind(PAGED, params)
+
+
+def test_a_paging_parameter_needs_the_query_to_write_its_clause() -> None:
+    query = "# parameters:\n#   limit (integer, default 3): n\nSELECT * WHERE { }"
+    with pytest.raises(ParamError, match="no top-level 'LIMIT n'"):
+        bind(query, {"limit": ["2"]})

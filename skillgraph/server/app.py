@@ -64,6 +64,7 @@ class ServerConfig:
     keep_alive: float = 5.0  # s an idle keep-alive connection stays open
     max_depth: int = MAX_DEPTH  # nesting of groups, sub-selects, brackets; more → 400
     max_operators: int = MAX_OPERATORS  # patterns and chain links per query; more → 400
+    store: str = "memory"  # "disk": build/store/ opened read-only (serve --store disk)
 
 
 @dataclass
@@ -209,7 +210,7 @@ async def _plain(send: Send, status: int, text: str) -> None:
 
 def create_app(config: ServerConfig) -> Starlette:
     """The ASGI app for one build; query workers start and stop with the app's lifespan."""
-    ld = LinkedData.from_build(config.build_dir, base=config.base)
+    ld = LinkedData.from_build(config.build_dir, base=config.base, store_kind=config.store)
     pool = QueryPool(
         config.build_dir,
         size=config.workers,

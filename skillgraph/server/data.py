@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from .. import vocab as _vocab
 from ..serialize import PREFIXES
-from ..store import data_store, ontology_bytes
+from ..store import data_store, disk_data_triples, ontology_bytes, open_store
 from ..vocab import DEFAULT_DATA_BASE, ONTOLOGY_IRI, SG_IRI
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -62,13 +62,19 @@ class LinkedData:
     data_triples: int = 0
 
     @classmethod
-    def from_build(cls, build_dir: Path, *, base: str | None = None) -> LinkedData:
-        """Load ``build_dir``; ``base`` defaults to the one the build was made with."""
-        store = data_store(build_dir)
-        data_triples = len(store)
+    def from_build(cls, build_dir: Path, *, base: str | None = None,
+                   store_kind: str = "memory") -> LinkedData:
+        """Load ``build_dir`` (or open its on-disk store: ``store_kind="disk"``); ``base``
+        defaults to the one the build was made with."""
         onto = ontology_bytes(build_dir)
         ontology_triples = canonical(ox.parse(onto, format=ox.RdfFormat.TURTLE))
-        store.bulk_load(input=onto, format=ox.RdfFormat.TURTLE)
+        if store_kind == "disk":
+            store = open_store(build_dir, "disk")
+            data_triples = disk_data_triples(build_dir)
+        else:
+            store = data_store(build_dir)
+            data_triples = len(store)
+            store.bulk_load(input=onto, format=ox.RdfFormat.TURTLE)
         return cls(
             store,
             base or detect_base(store) or DEFAULT_DATA_BASE,

@@ -136,9 +136,12 @@ def load_store(build_dir: Path, data: Sequence[DataFile] = ()) -> Any:
     each extra data file into its named graph (or the default graph)."""
     import pyoxigraph as ox
 
-    from skillgraph.store import store_from_build
+    from skillgraph.store import STORE_ENV, open_store
 
-    store = store_from_build(build_dir)
+    kind = os.environ.get(STORE_ENV, "memory")  # `serve --store`
+    if kind == "disk" and data:
+        raise ValueError("--data needs the in-memory store (--store memory)")
+    store = open_store(build_dir, kind)
     for extra in data:
         fmt = ox.RdfFormat.from_extension(extra.path.suffix.lstrip("."))
         if fmt is None:
