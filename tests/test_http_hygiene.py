@@ -25,10 +25,8 @@ ASK = "ASK { ?s ?p ?o }"
 
 
 # --------------------------------------------------------------------------- fair pool
-def test_the_client_that_used_workers_least_goes_first():
-    pool: FairPool[str] = FairPool(per_client=1, queue=4)
-    pool.charge("greedy", 30.0)
-    order: list[str] = []
+def _taker(pool: FairPool[str], order: list[str]):
+    """A client thread's body: take a worker, note the order, give it back."""
 
     def wait(client: str) -> None:
         item = pool.take(client, 10)
@@ -37,6 +35,14 @@ def test_the_client_that_used_workers_least_goes_first():
         pool.done(client)
         pool.put(item)
 
+    return wait
+
+
+def test_the_client_that_used_workers_least_goes_first():
+    pool: FairPool[str] = FairPool(per_client=1, queue=4)
+    pool.charge("greedy", 30.0)
+    order: list[str] = []
+    wait = _taker(pool, order)
     greedy = threading.Thread(target=wait, args=("greedy",))
     greedy.start()
     time.sleep(0.2)  # greedy waits first …
@@ -55,14 +61,7 @@ def test_waiting_longer_does_not_put_a_client_before_one_that_used_less():
     pool: FairPool[str] = FairPool(per_client=1, queue=4)
     pool.charge("greedy", 0.3)  # less than greedy will have waited
     order: list[str] = []
-
-    def wait(client: str) -> None:
-        item = pool.take(client, 10)
-        order.append(client)
-        assert item is not None
-        pool.done(client)
-        pool.put(item)
-
+    wait = _taker(pool, order)
     greedy = threading.Thread(target=wait, args=("greedy",))
     greedy.start()
     time.sleep(0.8)  # greedy waits 0.8 s, more than its 0.3 s of use …

@@ -41,7 +41,7 @@ class MappingFailed(RuntimeError):
 
 def _worker_main(build_dir: str, memory_limit: int) -> None:
     """Load the index, say ready, then map uploads (frames on stdin) until stdin closes."""
-    from .worker import _read_frame, _write_frame, isolate_network
+    from .worker import _write_frame, answer_jobs, isolate_network
 
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints go to stderr, never into the protocol
@@ -61,21 +61,18 @@ def _worker_main(build_dir: str, memory_limit: int) -> None:
         _write_frame(out, {"ready": False, "error": f"{type(exc).__name__}: {exc}"})
         return
     _write_frame(out, {"ready": True})
-    while True:
+
+    def answer(job: dict[str, Any]) -> dict[str, Any]:
         try:
-            job = _read_frame(inp)
-        except EOFError:
-            return
-        try:
-            answer: dict[str, Any] = {
-                "report": map_upload(job["name"], job["data"], job["target"], index)}
+            return {"report": map_upload(job["name"], job["data"], job["target"], index)}
         except UploadError as exc:
-            answer = {"issues": exc.issues}
+            return {"issues": exc.issues}
         except MemoryError:
-            answer = {"failed": "the mapping needed more memory than the server allows"}
+            return {"failed": "the mapping needed more memory than the server allows"}
         except Exception as exc:  # a bug: say what, keep serving
-            answer = {"failed": f"the mapping failed ({type(exc).__name__}: {exc})"}
-        _write_frame(out, answer)
+            return {"failed": f"the mapping failed ({type(exc).__name__}: {exc})"}
+
+    answer_jobs(inp, out, answer)
 
 
 @dataclass(eq=False)  # kept in a set: hashed by identity

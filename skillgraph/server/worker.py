@@ -455,16 +455,24 @@ def _serve_jobs(load: Callable[[], Any], not_isolated: str | None) -> None:
         return
     _write_frame(out, {"ready": True, "triples": len(store), "not_isolated": not_isolated})
     isolated = not_isolated is None
+
+    def answer(job: dict[str, Any]) -> Answer:
+        try:
+            return execute(store, job, isolated=isolated)
+        except Exception as exc:  # the query failed in the engine: answer, keep serving
+            return text_answer(500, f"Query failed: {type(exc).__name__}: {exc}")
+
+    answer_jobs(inp, out, answer)
+
+
+def answer_jobs(inp: BinaryIO, out: BinaryIO, answer: Callable[[Any], object]) -> None:
+    """A worker's loop: read a job frame, write its answer's frame, until stdin closes."""
     while True:
         try:
             job = _read_frame(inp)
         except EOFError:
             return
-        try:
-            answer = execute(store, job, isolated=isolated)
-        except Exception as exc:  # the query failed in the engine: answer, keep serving
-            answer = text_answer(500, f"Query failed: {type(exc).__name__}: {exc}")
-        _write_frame(out, answer)
+        _write_frame(out, answer(job))
 
 
 # --------------------------------------------------------------------------- server side
