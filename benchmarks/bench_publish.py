@@ -24,17 +24,18 @@ REWORDED = "能编制3~4个行业组织层级的统计核算基础数据收集�
 
 
 def make_build(build_dir: Path, n: int, out: Path, *, reword_last: bool = False) -> None:
-    """A build directory of ``n`` standards (graph.nt + ontology.ttl)."""
-    from bench_scale import CODE, COMPETENCY, copy_code
+    """A build directory of about ``n`` standards (graph.nt + ontology.ttl): the scale
+    part's copies of the build (every shipped code rewritten per copy)."""
+    from bench_scale import copies, copy_text, shipped_codes
 
     out.mkdir(parents=True, exist_ok=True)
     text = (build_dir / "graph.nt").read_bytes()
     assert REQ_TEXT in text, "the shipped standard's requirement 2.1.1 is not in graph.nt"
+    codes, count = shipped_codes(build_dir), copies(build_dir, n)
     with (out / "graph.nt").open("wb") as f:
-        for k in range(1, n + 1):
-            copy = text if k == 1 else text.replace(CODE, copy_code(k)).replace(
-                COMPETENCY, COMPETENCY + copy_code(k) + b"/")
-            if reword_last and k == n:
+        for k in range(1, count + 1):
+            copy = copy_text(text, k, codes)
+            if reword_last and k == count:
                 copy = copy.replace(REQ_TEXT, REWORDED)
             f.write(copy)
     shutil.copy(build_dir / "ontology.ttl", out / "ontology.ttl")

@@ -174,10 +174,14 @@ def server_client(built):
 @pytest.fixture(scope="session")
 def live_server(built, tmp_path_factory: pytest.TempPathFactory):
     """`skillgraph serve --port 0` as a child process on 127.0.0.1 with a short query
-    timeout (1.5 s) and row cap (1000); yields the base URL (no trailing slash)."""
+    timeout (1.5 s), row cap (1000) and 3 query workers; yields the base URL (no trailing
+    slash)."""
     import engines
 
     log = tmp_path_factory.mktemp("live-server") / "serve.log"
-    with engines.serving(built.out, log, extra=["--timeout", "1.5", "--max-results", "1000"],
-                         probe=ASK_PROBE) as server:
+    # 3 workers: every new query text is parsed by the guard in its worker (~50 ms, more on
+    # a busy machine; docs/security.md, "Refused"), so with 16 load-test clients and a
+    # 1.5 s limit on waiting for a worker, 2 workers left a request or two waiting past it.
+    extra = ["--timeout", "1.5", "--max-results", "1000", "--workers", "3"]
+    with engines.serving(built.out, log, extra=extra, probe=ASK_PROBE) as server:
         yield server.base

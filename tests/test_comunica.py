@@ -1,4 +1,4 @@
-"""A third-party client: Comunica runs the README's example queries against `skillgraph serve`.
+"""A third-party client: Comunica runs docs/endpoint.md's example queries against the server.
 
 docs/endpoint.md "Querying the endpoint" shows what a client may ask. Comunica (npm
 ``@comunica/query-sparql`` 4, installed by ``scripts/install-test-deps.sh`` with ``npm ci``
@@ -27,7 +27,7 @@ from skillgraph.params import bind
 from skillgraph.store import result_json, store_from_build
 
 HERE = Path(__file__).resolve().parent
-README = HERE.parent / "README.md"
+README = HERE.parent / "docs" / "endpoint.md"  # the page for people querying the graph
 COMUNICA = HERE / "node" / "node_modules" / ".bin" / "comunica-sparql"
 BASE = "https://w3id.org/skillgraph/"
 
@@ -39,19 +39,20 @@ def readme_section() -> str:
 
 
 def readme_queries() -> dict[str, str]:
-    """The SPARQL queries the README's endpoint section shows (curl form, SPARQLWrapper)."""
+    """The SPARQL queries the endpoint page's section shows (curl form, SPARQLWrapper)."""
     section = readme_section()
     found = {"curl": re.search(r"--data-urlencode 'query=(.*?)'", section, re.S),
              "SPARQLWrapper": re.search(r'setQuery\("""(.*?)"""\)', section, re.S)}
     missing = [k for k, m in found.items() if not m]
-    assert not missing, f"README 'Querying the endpoint' lost its {missing} example"
+    assert not missing, f"docs/endpoint.md 'Querying the endpoint' lost its {missing} example"
     return {k: m.group(1) for k, m in found.items() if m}
 
 
 def readme_catalog_example() -> tuple[str, dict[str, list[str]]]:
-    """The catalog query the README runs with `--endpoint`, and its parameters."""
+    """The catalog query the endpoint page runs with `--endpoint`, and its parameters."""
     m = re.search(r"skillgraph query (\S+) --endpoint .*?\n```", readme_section(), re.S)
-    assert m, "README 'Querying the endpoint' lost its `skillgraph query --endpoint` example"
+    assert m, ("docs/endpoint.md 'Querying the endpoint' lost its `skillgraph query --endpoint` "
+               "example")
     params: dict[str, list[str]] = {}
     for k, v in re.findall(r"--param (\w+)=(\S+)", m.group(0)):
         params.setdefault(k, []).append(v)
@@ -59,9 +60,9 @@ def readme_catalog_example() -> tuple[str, dict[str, list[str]]]:
 
 
 def readme_resource() -> str:
-    """The /id/ path the README dereferences with curl."""
+    """The /id/ path the endpoint page dereferences with curl."""
     m = re.search(r"http://127\.0\.0\.1:8000/(id/\S+)", readme_section())
-    assert m, "README 'Querying the endpoint' lost its dereferencing example"
+    assert m, "docs/endpoint.md 'Querying the endpoint' lost its dereferencing example"
     return m.group(1)
 
 
@@ -98,7 +99,7 @@ def test_readme_query_through_the_endpoint(comunica, skillgraph_server, embedded
 
 
 def test_readme_catalog_query_through_the_endpoint(comunica, skillgraph_server, embedded):
-    """The README's catalog example, bound as `skillgraph query` binds it; in order."""
+    """The endpoint page's catalog example, bound as `skillgraph query` binds it; in order."""
     name, params = readme_catalog_example()
     query = bind(load_query(name), params)
     got = comunica_answer(comunica, f"sparql@{skillgraph_server.endpoint}", query)

@@ -52,9 +52,14 @@ def page(browser: Any, skillgraph_server: Any) -> Any:
 
 
 def _wait(driver: Any, condition: Any, message: str) -> Any:
+    """Poll ``condition``; an element gone because the page navigated meanwhile (a form
+    was submitted) only means: not yet."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, WAIT, poll_frequency=0.1).until(condition, message)
+    return WebDriverWait(driver, WAIT, poll_frequency=0.1,
+                         ignored_exceptions=[StaleElementReferenceException]).until(
+        condition, message)
 
 
 def open_editor(driver: Any, url: str) -> None:
