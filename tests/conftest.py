@@ -45,6 +45,13 @@ SLOW_MODULES = {
     "test_http_hygiene.py": "slow and flooding clients against a live `skillgraph serve`",
     "test_curriculum_server.py": "uploads up to every input limit to a live `skillgraph serve` "
                                  "and its curriculum worker processes",
+    "test_site_exports.py": "every export of both standards fetched from a live app, "
+                            "schema-checked and read back",
+    "test_bench_virtuoso.py": "writes scale corpora of the build",
+    "test_zygote.py": "forks, crashes and replaces query worker processes",
+    "test_store_disk.py": "writes the on-disk store, runs `skillgraph serve --store disk`",
+    "test_endpoint_abuse.py": "hostile queries and answers against the app's query workers "
+                              "(nesting, huge answers, unread streams)",
 }
 # The parser fuzzing runs 60 reproducible cases (seconds) in the fast tier; a long run
 # (SKILLGRAPH_FUZZ_EXAMPLES above that, docs/security.md "Robustness") is slow.
