@@ -168,6 +168,12 @@ def endpoint_table(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _error_row(size: dict[str, Any], empty_cells: int) -> str:
+    """A table row for a size whose run failed: its first error line, the rest empty."""
+    first = size["error"].splitlines()[0][:100] if size["error"] else "?"
+    return f"| {size['size']} | error: {first} {'|' * empty_cells}"
+
+
 def scale_table(doc: dict[str, Any]) -> str:
     lines = ["| standards | triples | store | load s | store RSS MB | peak RSS MB | disk MB | "
              "anchored queries, median of medians ms | slowest anchored ms | overview-counts ms"
@@ -175,8 +181,7 @@ def scale_table(doc: dict[str, Any]) -> str:
              "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s in doc["sizes"]:
         if "error" in s:
-            first = s["error"].splitlines()[0][:100] if s["error"] else "?"
-            lines.append(f"| {s['size']} | error: {first} |||||||||")
+            lines.append(_error_row(s, 9))
             continue
         anchored = {k: v["median_ms"] for k, v in s["queries"].items()
                     if v["kind"] == "anchored" and "median_ms" in v}
@@ -266,8 +271,7 @@ def virtuoso_table(doc: dict[str, Any], scale: dict[str, Any] | None) -> str:
              "|---:|---:|---|---:|---|---:|---|---|---|---|---|"]
     for s in doc["sizes"]:
         if "error" in s:
-            first = s["error"].splitlines()[0][:100] if s["error"] else "?"
-            lines.append(f"| {s['size']} | error: {first} ||||||||||")
+            lines.append(_error_row(s, 10))
             continue
         o = ours.get(s["size"])
         q, oq = s["queries"], (o or {}).get("queries", {})
