@@ -19,7 +19,10 @@ between in-memory sizes only).  Reported: load time, resident memory (current an
 on-disk size, and the latency of every catalog query: anchored ones with parameters pointing
 into copy #1 (and ``overview-counts@occupation``, the counts of copy #1's occupation), and
 the whole-graph ones (overview-counts, search, findings), whose answer grows with N by
-design (N × the rows).  Queries run 3 warm-up times (fewer if slow) and then up to ``runs``
+design (N × the rows), their first page of 100 rows (``@page``) and, for overview-counts and
+findings, a keyset page of 20 occupations at the start and in the middle of the store
+(``@keyset-first``, ``@keyset-deep``: after ``DEEP_AFTER``; what a page costs wherever it
+starts).  Queries run 3 warm-up times (fewer if slow) and then up to ``runs``
 times within a time budget per query (at least 3 runs).
 """
 
@@ -37,14 +40,22 @@ from common import OCC, Timer, dir_size_mb, in_fork, median, rss_mb, run_child, 
 
 COMPETENCY = b"/id/competency/"
 SIMILARITY = b"/id/competency-similarity/"  # named by a digest of the texts: per copy too
+KEYSET = ("overview-counts", "findings")  # the whole-graph queries with keyset paging
 WHOLE_GRAPH = ("overview-counts", "search", "findings", "overview-counts@page", "search@page",
-               "findings@page")
+               "findings@page", *(f"{q}@keyset-{w}" for q in KEYSET for w in ("first", "deep")))
 PAGE = "100"  # rows of the @page forms: the first page of a paged whole-graph query
+KEYSET_PAGE = "20"  # occupations per keyset page: @keyset-first, and @keyset-deep
 
 
 def copy_code(k: int, i: int = 0) -> bytes:
     """The code of the i-th shipped standard in copy k (k ≥ 2)."""
     return f"9-9{9 - i}-99-{k:03d}".encode()
+
+
+# @keyset-deep starts after the last code of the copies of the second shipped standard: the
+# second half of the store's occupations (the copies of the first), wherever N puts it (at
+# one copy, 2 standards, that page is empty)
+DEEP_AFTER = copy_code(999, 1).decode()
 
 
 def shipped_codes(build_dir: Path) -> list[bytes]:
@@ -186,6 +197,10 @@ def scale_texts(store: Any) -> tuple[dict[str, str], dict[str, str]]:
     for name, params in (("overview-counts", {}), ("findings", {}),
                          ("search", {"keyword": ["核算"]})):
         texts[f"{name}@page"] = bind(load_query(name), {**params, "limit": [PAGE]})
+    for name in KEYSET:
+        texts[f"{name}@keyset-first"] = bind(load_query(name), {"occupations": [KEYSET_PAGE]})
+        texts[f"{name}@keyset-deep"] = bind(load_query(name), {"occupations": [KEYSET_PAGE],
+                                                                "after": [DEEP_AFTER]})
     return dict(sorted(texts.items())), skipped
 
 

@@ -29,6 +29,7 @@ from .schemaorg import schema_org_jsonld
 from .search import search_index_bytes
 from .serialize import jsonld_context, to_jsonld, to_ntriples, to_turtle
 from .sources import expand_sources, read_standards
+from .statistics import add_statistics
 from .store import store_from_graph
 from .to_rdf import load_translations_if_any, standard_to_graph
 from .validate import ValidationResult, validate
@@ -120,6 +121,10 @@ def build(
     t = time.perf_counter()
     inferred = materialize_closure(graph)
     stage("closure", t)
+    t = time.perf_counter()
+    levels = add_statistics(graph)
+    say(f"  counts of {levels} trade-levels written (skillgraph.statistics)")
+    stage("statistics", t)
     t = time.perf_counter()
     hermit_summary = _hermit(graph) if hermit else HermitSummary("skipped", "--no-hermit")
     stage("hermit", t)

@@ -116,7 +116,7 @@ def build(sources: tuple[Path, ...], out: Path, base: str, hermit: bool) -> None
             err=True,
         )
     click.echo(
-        f"{len(result.standards)} standard(s), {result.asserted + result.inferred} triples; "
+        f"{len(result.standards)} standard(s), {len(result.graph)} triples; "
         f"{result.validation.violations} violations, {result.validation.warnings} warnings; "
         f"HermiT {result.hermit.status}",
         err=True,

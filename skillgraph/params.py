@@ -34,7 +34,9 @@ Paging: an ``integer`` parameter named ``limit`` or ``offset`` is not a variable
 number of the query's own top-level ``LIMIT n`` / ``OFFSET n`` clause (which the query must
 write; its number is the default): ``bind`` replaces that number, checked to be at most
 :data:`MAX_LIMIT` rows per page and not negative.  The whole-graph queries page this way
-(docs/scaling.md).
+(docs/scaling.md).  Keyset paging, whose pages cost the same wherever they start: an
+``integer`` parameter named ``occupations`` is the number of the ``LIMIT n`` of the query's
+first sub-SELECT, which picks the page's occupations after a code given as ``after``.
 
 Only the outermost group sees the bound variable: a sub-SELECT or the right side of a
 MINUS is evaluated on its own.  A query that needs the values there writes the block
@@ -55,8 +57,11 @@ from .names import did_you_mean
 __all__ = ["MAX_LIMIT", "SLICE_PARAMS", "Param", "ParamError", "bind", "parse_parameters",
            "query_form", "to_term", "values_table"]
 
-# paging parameters: bound as the number of the query's own LIMIT / OFFSET clause
-SLICE_PARAMS = {"limit": "LIMIT", "offset": "OFFSET"}
+# paging parameters: bound as the number of the query's own LIMIT / OFFSET clause;
+# ``occupations`` sets the LIMIT of the sub-SELECT that picks a page's occupations (keyset
+# paging with ``after``: docs/scaling.md)
+SLICE_PARAMS = {"limit": "LIMIT", "offset": "OFFSET", "occupations": "LIMIT"}
+NESTED_SLICES = {"occupations"}  # the LIMIT of the first sub-SELECT, not the top-level one
 MAX_LIMIT = 10_000  # rows per page: the server's default --max-results
 
 TYPES = ("iri", "string", "integer")
@@ -408,32 +413,40 @@ def slice_number(param: Param, value: str) -> int:
     """The page size or offset given, checked: ``ParamError`` names the limit."""
     text = to_term(param, value)
     number = int(text)
-    if param.name == "limit" and not 1 <= number <= MAX_LIMIT:
-        raise ParamError(f"parameter limit: {number} is not a page size from 1 to {MAX_LIMIT}")
+    if param.name in ("limit", "occupations") and not 1 <= number <= MAX_LIMIT:
+        raise ParamError(f"parameter {param.name}: {number} is not a page size from 1 to "
+                         f"{MAX_LIMIT}")
     if number < 0:
         raise ParamError(f"parameter {param.name}: {number} is negative")
     return number
 
 
 def slice_span(query_text: str, name: str) -> tuple[int, int]:
-    """(start, end) of the number after the query's top-level ``LIMIT`` / ``OFFSET``.
+    """(start, end) of the number after the query's top-level ``LIMIT`` / ``OFFSET`` (for
+    ``occupations``: after the first sub-SELECT's ``LIMIT``).
 
     >>> q = 'SELECT * WHERE { { SELECT * { ?s ?p ?o } LIMIT 5 } } LIMIT 10 OFFSET 0'
     >>> a, b = slice_span(q, "limit"); q[a:b]
     '10'
+    >>> a, b = slice_span(q, "occupations"); q[a:b]
+    '5'
     """
     keyword = SLICE_PARAMS[name]
+    nested = name in NESTED_SLICES
     depth, found = 0, None
     for i, tok in _tokens(query_text):
         if tok == "{":
             depth += 1
         elif tok == "}":
             depth -= 1
-        elif depth == 0 and tok == keyword:
+        elif tok == keyword and (depth > 0 if nested else depth == 0):
             found = i
+            if nested:
+                break
     m = re.compile(rf"{keyword}\s+(\d+)", re.IGNORECASE).match(query_text, found or 0)
     if found is None or m is None:
-        raise ParamError(f"parameter {name}: the query writes no top-level '{keyword} n' to set")
+        where = "sub-SELECT" if nested else "top-level"
+        raise ParamError(f"parameter {name}: the query writes no {where} '{keyword} n' to set")
     return m.start(1), m.end(1)
 
 
