@@ -41,8 +41,9 @@ from common import OCC, Timer, dir_size_mb, in_fork, median, rss_mb, run_child, 
 COMPETENCY = b"/id/competency/"
 SIMILARITY = b"/id/competency-similarity/"  # named by a digest of the texts: per copy too
 KEYSET = ("overview-counts", "findings")  # the whole-graph queries with keyset paging
-WHOLE_GRAPH = ("overview-counts", "search", "findings", "overview-counts@page", "search@page",
-               "findings@page", *(f"{q}@keyset-{w}" for q in KEYSET for w in ("first", "deep")))
+WHOLE_GRAPH = ("overview-counts", "search", "findings", "findings-by-kind", "overview-counts@page",
+               "search@page", "findings@page",
+               *(f"{q}@keyset-{w}" for q in KEYSET for w in ("first", "deep")))
 PAGE = "100"  # rows of the @page forms: the first page of a paged whole-graph query
 KEYSET_PAGE = "20"  # occupations per keyset page: @keyset-first, and @keyset-deep
 

@@ -24,6 +24,9 @@ Parts (all by default; ``--only build,queries`` for some):
                 reason, without virtuoso-t or with --no-virtuoso.  → virtuoso.json
 - ``search``    the full-text index (build/search.sqlite) of ``--sizes`` standards: median
                 and slowest query time, server and CLI.  → search.json
+- ``serve``     `skillgraph serve --store memory|hybrid|disk` of ``--serve-sizes`` standards
+                (1000; 1 with --quick): time to the first answer, resident memory of the
+                whole process tree (RSS and PSS), anchored queries over HTTP.  → serve.json
 - ``publish``   `skillgraph publish` of ``--publish-sizes`` synthetic standards (1,10,100):
                 files, bytes, seconds per standard; re-publish unchanged and with one
                 standard changed.  → publish.json
@@ -48,7 +51,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import RESULTS, machine, run_measured, say, write_result
 
-PARTS = ("build", "queries", "endpoint", "scale", "search", "many", "virtuoso", "publish")
+PARTS = ("build", "queries", "endpoint", "scale", "search", "many", "virtuoso", "publish",
+         "serve")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -74,6 +78,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--clients", default="1,8,32", help="endpoint concurrency levels")
     ap.add_argument("--publish-sizes", default=None,
                     help="publish: corpus sizes [1,10,100; quick 1]")
+    ap.add_argument("--serve-sizes", default=None,
+                    help="serve: corpus sizes [1000; quick 1]")
     ap.add_argument("--phase-seconds", type=float, default=None,
                     help="endpoint: seconds of load per level [20; quick 1.5]")
     args = ap.parse_args(argv)
@@ -86,6 +92,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.clients = [int(x) for x in args.clients.split(",")]
     args.publish_sizes = [int(x) for x in (args.publish_sizes or ("1" if args.quick else
                                                                   "1,10,100")).split(",")]
+    args.serve_sizes = [int(x) for x in (args.serve_sizes or ("1" if args.quick else
+                                                              "1000")).split(",")]
     q = args.quick
     args.build_runs = args.build_runs or (2 if q else 7)
     args.phase_seconds = args.phase_seconds or (1.5 if q else 20.0)
@@ -193,6 +201,15 @@ def main(argv: list[str] | None = None) -> int:
                 if any("error" in s or not s["rows_all_match"] for s in payload["sizes"]):
                     status = 1
                 write_result(args.out, "virtuoso", payload, started, argv_used)
+        if "serve" in args.parts and args.serve_sizes:
+            import bench_serve
+
+            started = machine()
+            say(f"serve: sizes {args.serve_sizes}")
+            payload = bench_serve.measure(build_dir, work, args.serve_sizes)
+            if any("error" in k for s in payload["sizes"] for k in s["kinds"].values()):
+                status = 1
+            write_result(args.out, "serve", payload, started, argv_used)
         if "publish" in args.parts and args.publish_sizes:
             import bench_publish
 

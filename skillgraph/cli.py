@@ -425,10 +425,12 @@ def search(text: tuple[str, ...], occupation: str | None, trade: str | None, lev
 )
 @click.option("--base", default=None, help="Base of data IRIs [default: the one the build used].")
 @click.option(
-    "--store", "store_kind", type=click.Choice(["memory", "disk"]), default="memory",
+    "--store", "store_kind", type=click.Choice(["memory", "disk", "hybrid"]), default="memory",
     show_default=True,
-    help="memory: load the build into each process; disk: write BUILD/store/ once per build "
-    "and open it read-only (far less memory for many standards; docs/scaling.md).",
+    help="memory: load the build into the page process and the query workers; disk: write "
+    "BUILD/store/ once per build and open it read-only everywhere (far less memory, slower "
+    "queries); hybrid: query workers in memory, pages from BUILD/store/ (one copy in memory: "
+    "for many standards; docs/scaling.md).",
 )
 def serve(
     host: str, port: int, build_dir: Path, timeout: float, max_results: int, workers: int,
@@ -482,7 +484,7 @@ def serve(
         except (SyntaxError, ValueError) as exc:
             raise click.BadParameter(f"{spec}: {exc}", param_hint="--data") from None
         data.append(DataFile(path.resolve(), graph))
-    if store_kind == "disk":
+    if store_kind in ("disk", "hybrid"):
         if data:
             raise click.BadParameter("--data needs --store memory", param_hint="--data")
         from .store import STORE_ENV, make_disk_store
@@ -491,7 +493,8 @@ def serve(
             make_disk_store(build_dir)
         except OSError as exc:
             _fail(f"cannot write the on-disk store under {build_dir}: {exc}")
-        os.environ[STORE_ENV] = "disk"  # the query workers inherit it
+        # the query workers inherit it: hybrid's workers load the build into memory
+        os.environ[STORE_ENV] = "disk" if store_kind == "disk" else "memory"
     config = ServerConfig(
         build_dir, base, timeout, max_results, workers, memory_limit, tuple(data), max_body_kb,
         max_answer_mb=max_answer_mb, max_depth=max_depth, max_operators=max_operators,

@@ -25,7 +25,7 @@ GRAPH_FILE = "graph.nt"
 ONTOLOGY_FILE = "ontology.ttl"
 DISK_STORE_DIR = "store"  # build/store/: the on-disk store (`serve --store disk`)
 DISK_STAMP_FILE = "store.json"  # build/store.json: what build/store/ was made from
-STORE_KINDS = ("memory", "disk")
+STORE_KINDS = ("memory", "disk")  # what a process opens (`serve --store hybrid` mixes them)
 STORE_ENV = "SKILLGRAPH_STORE"  # how `serve --store` reaches its query workers
 
 
@@ -116,6 +116,7 @@ def make_disk_store(build_dir: Path) -> Path:
     data_triples = len(store)
     store.bulk_load(input=ontology_bytes(build_dir), format=ox.RdfFormat.TURTLE)
     store.flush()
+    stamp["triples"] = len(store)  # counting an on-disk store reads all of it: once, here
     del store  # closes the database before it is moved
     (build_dir / DISK_STAMP_FILE).unlink(missing_ok=True)
     shutil.rmtree(target, ignore_errors=True)
@@ -129,6 +130,12 @@ def disk_data_triples(build_dir: Path) -> int:
     """Triples of graph.nt in build/store/ (the ontology's not counted)."""
     made = json.loads((build_dir / DISK_STAMP_FILE).read_text(encoding="utf-8"))
     return int(made["data_triples"])
+
+
+def disk_triples(build_dir: Path) -> int:
+    """Every triple in build/store/ (data and ontology)."""
+    made = json.loads((build_dir / DISK_STAMP_FILE).read_text(encoding="utf-8"))
+    return int(made.get("triples", made["data_triples"]))
 
 
 def open_store(build_dir: Path, kind: str = "memory") -> ox.Store:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-PARTS = ("build", "queries", "endpoint", "scale", "search", "publish")
+PARTS = ("build", "queries", "endpoint", "scale", "search", "publish", "serve")
 VIRTUOSO = shutil.which("virtuoso-t") is not None
 
 
@@ -106,6 +106,24 @@ def test_scale_part(results: dict[str, Any]) -> None:
         assert _number(s["load"]["wall_s"]) and _number(s["peak_rss_mb"])
         assert s["queries"]["requirements"]["rows"] == sizes[0]["queries"]["requirements"]["rows"]
     assert scale["growth"][0]["size_factor"] == 10
+
+
+def test_scale_part_pages_whole_graph_queries_by_keyset(results: dict[str, Any]) -> None:
+    ten = results["scale"]["sizes"][1]["queries"]
+    for name in ("overview-counts", "findings"):
+        first, deep = ten[f"{name}@keyset-first"], ten[f"{name}@keyset-deep"]
+        assert first["kind"] == deep["kind"] == "whole-graph"
+        assert 0 < first["rows"] < ten[name]["rows"] and 0 < deep["rows"] < ten[name]["rows"]
+
+
+def test_serve_part_measures_every_store_kind(results: dict[str, Any]) -> None:
+    (one,) = results["serve"]["sizes"]
+    assert one["size"] == 1 and _number(one["store_write_s"])
+    assert set(one["kinds"]) == {"memory", "hybrid", "disk"}
+    for kind in one["kinds"].values():
+        assert _number(kind["ready_s"]) and kind["pss_mb"] > 0 and kind["rss_mb"] >= kind["pss_mb"]
+        assert len(kind["processes"]) >= 3  # the server, the zygote and its workers
+        assert all(_number(ms) for ms in kind["query_ms"].values())
 
 
 def test_search_part(results: dict[str, Any]) -> None:

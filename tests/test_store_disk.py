@@ -63,13 +63,33 @@ def test_it_is_written_once_per_build_and_again_when_the_dump_changes(build_copy
     assert not list(build_copy.glob("store.partial-*"))
 
 
-def test_serve_store_disk_serves_queries_and_pages_from_it(build_copy: Path,
-                                                           tmp_path: Path) -> None:
+def _workers_store_kind(build_dir: Path) -> str | None:
+    """SKILLGRAPH_STORE of the query workers serving ``build_dir``, or of the zygote they
+    are forked from (an on-disk store's background threads make forking unsafe: its
+    workers open the store themselves)."""
+    for proc in Path("/proc").iterdir():
+        try:
+            cmd = (proc / "cmdline").read_bytes().split(b"\0")
+            ours = {b"skillgraph.server.zygote", b"skillgraph.server.worker"} & set(cmd)
+            if ours and str(build_dir).encode() in cmd:
+                env = dict(e.split(b"=", 1) for e in (proc / "environ").read_bytes().split(b"\0")
+                           if b"=" in e)
+                value = env.get(b"SKILLGRAPH_STORE")
+                return value.decode() if value else None
+        except OSError:
+            continue
+    raise AssertionError("no query worker or zygote process found")
+
+
+@pytest.mark.parametrize(("kind", "workers_store"), [("disk", "disk"), ("hybrid", "memory")])
+def test_serve_store_disk_or_hybrid_serves_queries_and_pages(
+        build_copy: Path, tmp_path: Path, kind: str, workers_store: str) -> None:
     import engines
 
     with engines.serving(build_copy, tmp_path / "serve.log",
-                         extra=["--store", "disk", "--workers", "1"]) as server:
-        assert disk_store_fresh(build_copy)
+                         extra=["--store", kind, "--workers", "1"]) as server:
+        assert disk_store_fresh(build_copy)  # the pages read it in both
+        assert _workers_store_kind(build_copy) == workers_store
         answer = engines.sparql_json(server.base + "/sparql", bind(load_query("gap"),
                                                                  {"target": [ACC3]}))
         expected = rows(open_store(build_copy, "memory"), "gap", target=ACC3)
@@ -77,14 +97,21 @@ def test_serve_store_disk_serves_queries_and_pages_from_it(build_copy: Path,
         assert got == expected
         with urllib.request.urlopen(server.base + "/id/occupation/4-09-07-04", timeout=30) as r:
             assert r.status == 200 and "4-09-07-04" in r.read().decode()
+        request = urllib.request.Request(server.base + "/sparql",
+                                         headers={"Accept": "application/n-triples"})
+        with urllib.request.urlopen(request, timeout=30) as r:
+            described = r.read().decode()
+        memory_triples = len(open_store(build_copy, "memory"))
+        assert f'"{memory_triples}"^^<http://www.w3.org/2001/XMLSchema#integer>' in described
 
 
-def test_serve_store_disk_refuses_extra_data(build_copy: Path) -> None:
+@pytest.mark.parametrize("kind", ["disk", "hybrid"])
+def test_serve_store_disk_or_hybrid_refuses_extra_data(build_copy: Path, kind: str) -> None:
     extra = build_copy / "extra.nt"
     extra.write_text("<urn:x> <urn:p> <urn:o> .\n", encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "skillgraph.cli", "serve", "--build", str(build_copy),
-         "--store", "disk", "--data", str(extra), "--port", "0"],
+         "--store", kind, "--data", str(extra), "--port", "0"],
         capture_output=True, text=True, timeout=120, env={**os.environ},
     )
     assert done.returncode == 2 and "--data needs --store memory" in done.stderr

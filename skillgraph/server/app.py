@@ -64,7 +64,8 @@ class ServerConfig:
     keep_alive: float = 5.0  # s an idle keep-alive connection stays open
     max_depth: int = MAX_DEPTH  # nesting of groups, sub-selects, brackets; more → 400
     max_operators: int = MAX_OPERATORS  # patterns and chain links per query; more → 400
-    store: str = "memory"  # "disk": build/store/ opened read-only (serve --store disk)
+    store: str = "memory"  # "disk": build/store/ opened read-only (serve --store disk);
+    # "hybrid": the pages from build/store/, the query workers in memory
 
 
 @dataclass
@@ -210,7 +211,10 @@ async def _plain(send: Send, status: int, text: str) -> None:
 
 def create_app(config: ServerConfig) -> Starlette:
     """The ASGI app for one build; query workers start and stop with the app's lifespan."""
-    ld = LinkedData.from_build(config.build_dir, base=config.base, store_kind=config.store)
+    # the pages read the on-disk store with `--store disk` and `--store hybrid` (whose query
+    # workers hold the only in-memory copy: docs/scaling.md)
+    ld = LinkedData.from_build(config.build_dir, base=config.base,
+                               store_kind="memory" if config.store == "memory" else "disk")
     pool = QueryPool(
         config.build_dir,
         size=config.workers,

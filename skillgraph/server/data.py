@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from .. import vocab as _vocab
 from ..serialize import PREFIXES
-from ..store import data_store, disk_data_triples, ontology_bytes, open_store
+from ..store import data_store, disk_data_triples, disk_triples, ontology_bytes, open_store
 from ..vocab import DEFAULT_DATA_BASE, ONTOLOGY_IRI, SG_IRI
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -60,6 +60,7 @@ class LinkedData:
     build_dir: Path | None = None
     ontology_triples: list[ox.Triple] = field(default_factory=list)
     data_triples: int = 0
+    triples: int = 0  # the store's, counted once (an on-disk store's count reads all of it)
 
     @classmethod
     def from_build(cls, build_dir: Path, *, base: str | None = None,
@@ -70,17 +71,19 @@ class LinkedData:
         ontology_triples = canonical(ox.parse(onto, format=ox.RdfFormat.TURTLE))
         if store_kind == "disk":
             store = open_store(build_dir, "disk")
-            data_triples = disk_data_triples(build_dir)
+            data_triples, triples = disk_data_triples(build_dir), disk_triples(build_dir)
         else:
             store = data_store(build_dir)
             data_triples = len(store)
             store.bulk_load(input=onto, format=ox.RdfFormat.TURTLE)
+            triples = len(store)
         return cls(
             store,
             base or detect_base(store) or DEFAULT_DATA_BASE,
             build_dir,
             ontology_triples,
             data_triples,
+            triples,
         )
 
     # --- IRIs -------------------------------------------------------------------

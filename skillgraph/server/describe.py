@@ -256,7 +256,7 @@ def service_triples(
     add(dataset, RDF_TYPE.value, _n(SD + "Dataset"))
     add(dataset, SD + "defaultGraph", graph)
     add(graph, RDF_TYPE.value, _n(SD + "Graph"))
-    add(graph, VOID + "triples", _lit(len(ld.store), XSD + "integer"))
+    add(graph, VOID + "triples", _lit(ld.triples or len(ld.store), XSD + "integer"))
     for i, name in enumerate(sorted(set(named_graphs))):
         named = ox.BlankNode(f"namedGraph{i}")
         add(dataset, SD + "namedGraph", named)

@@ -1,0 +1,186 @@
+"""Serving N standards: what `skillgraph serve --store memory|hybrid|disk` holds in memory.
+
+The scale part measures one store in one process; a server holds more: the page process
+(linked-data pages, VoID, the service description) and the query workers, forked from a
+zygote that loaded the store once (docs/security.md).  For each ``--serve-sizes`` corpus (the
+scale part's: ``bench_scale.write_corpus``) this part makes a build directory whose
+``graph.nt`` is the corpus (the rest copied from the build), starts ``skillgraph serve
+--store KIND --workers 2`` on loopback for each kind, and records:
+
+- ``ready_s``: from the start to the first answered query (loading, or writing the on-disk
+  store: hybrid and disk write ``BUILD/store/`` once per build, measured apart as
+  ``store_write_s``);
+- resident memory of the whole process tree (server, zygote, workers): the sum of RSS, and
+  the sum of PSS (``/proc/PID/smaps_rollup``: pages shared copy-on-write between the zygote
+  and its workers counted once), after the queries;
+- the wall time of each anchored catalog query over HTTP (median of a few), and of one
+  linked-data page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from common import REPO, Timer, median, say
+
+KINDS = ("memory", "hybrid", "disk")
+ANCHORED = ("gap", "ladder", "eligibility", "requirements", "exam-blueprint", "pathway")
+PAGE = "/id/occupation/4-09-07-04"
+
+
+def corpus_build(build_dir: Path, n: int, work: Path) -> Path:
+    """A build directory serving the N-standard corpus: the build's files, graph.nt
+    replaced."""
+    from bench_scale import write_corpus
+
+    out = work / f"serve-build-{n}"
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(build_dir, out, ignore=shutil.ignore_patterns("store", "store.json",
+                                                                  "graph.nt"))
+    write_corpus(build_dir, n, out / "graph.nt")
+    return out
+
+
+def tree_memory(pid: int) -> dict[str, Any]:
+    """RSS and PSS (MB) summed over ``pid`` and every descendant, and per process."""
+    children: dict[int, list[int]] = {}
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(proc.name))
+    todo, procs = [pid], []
+    while todo:
+        p = todo.pop()
+        procs.append(p)
+        todo += children.get(p, [])
+    rows = []
+    for p in procs:
+        try:
+            fields = dict(re.findall(r"^(\w+):\s+(\d+) kB", Path(f"/proc/{p}/smaps_rollup")
+                                     .read_text(), re.MULTILINE))
+            cmd = Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:80]
+        except OSError:
+            continue
+        rows.append({"pid": p, "cmd": cmd, "rss_mb": round(int(fields["Rss"]) / 1024),
+                     "pss_mb": round(int(fields["Pss"]) / 1024)})
+    return {"rss_mb": sum(r["rss_mb"] for r in rows), "pss_mb": sum(r["pss_mb"] for r in rows),
+            "processes": rows}
+
+
+def _get(url: str, timeout: float, data: bytes | None = None,
+         headers: dict[str, str] | None = None) -> tuple[float, bytes]:
+    t = time.perf_counter()
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=timeout) as r:
+        body = r.read()
+    return (time.perf_counter() - t) * 1000, body
+
+
+def anchored_texts(build_dir: Path) -> dict[str, str]:
+    """The anchored queries as the scale part binds them (parameters into copy #1)."""
+    from bench_queries import catalog_params
+
+    from skillgraph.catalog import load_query
+    from skillgraph.params import bind
+    from skillgraph.store import store_from_build
+
+    params = catalog_params(store_from_build(build_dir))
+    return {name: bind(load_query(name), params.get(name, {})) for name in ANCHORED}
+
+
+def serve_one(build: Path, kind: str, texts: dict[str, str], timeout_s: float
+              ) -> dict[str, Any]:
+    """Start `serve --store KIND`, time the first answer, measure, stop."""
+    log = (build / f"serve-{kind}.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "skillgraph.cli", "serve", "--build", str(build), "--store", kind,
+         "--workers", "2", "--port", "0", "--timeout", "60"],
+        stdout=subprocess.PIPE, stderr=log, text=True, cwd=REPO, start_new_session=True)
+    t = Timer()
+    try:
+        url = ""
+        while not url.startswith("http"):
+            line = proc.stdout.readline() if proc.stdout else ""
+            if not line and proc.poll() is not None:
+                raise RuntimeError(f"serve --store {kind} stopped (exit {proc.returncode})")
+            url = line.strip()
+            if t.wall > timeout_s:
+                raise TimeoutError(f"serve --store {kind}: no URL after {timeout_s:.0f} s")
+        body = urllib.parse.urlencode({"query": "ASK {}"}).encode()
+        while True:  # the workers load after the URL is printed
+            try:
+                _get(url + "/sparql", 120, body, {"Accept": "application/sparql-results+json"})
+                break
+            except OSError:
+                if t.wall > timeout_s or proc.poll() is not None:
+                    raise
+                time.sleep(1)
+        ready = t.wall
+        queries = {}
+        for name, text in texts.items():
+            data = urllib.parse.urlencode({"query": text}).encode()
+            runs = [_get(url + "/sparql", 120, data,
+                         {"Accept": "application/sparql-results+json"})[0] for _ in range(7)]
+            queries[name] = round(median(runs[2:]), 1)
+        page = [_get(url + PAGE, 60, headers={"Accept": "text/html"})[0] for _ in range(5)]
+        memory = tree_memory(proc.pid)
+        return {"ready_s": round(ready, 1), **{k: memory[k] for k in ("rss_mb", "pss_mb")},
+                "processes": memory["processes"], "query_ms": queries,
+                "anchored_median_ms": round(median(queries.values()), 1),
+                "page_ms": round(median(page[1:]), 1)}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+def measure(build_dir: Path, work: Path, sizes: list[int], timeout_s: float = 1800
+            ) -> dict[str, Any]:
+    from skillgraph.store import make_disk_store
+
+    texts = anchored_texts(build_dir)
+    results = []
+    for n in sizes:
+        build = corpus_build(build_dir, n, work)
+        t = Timer()
+        make_disk_store(build)
+        entry: dict[str, Any] = {"size": n, "store_write_s": round(t.wall, 1), "kinds": {}}
+        say(f"  x{n}: on-disk store written in {entry['store_write_s']} s")
+        for kind in KINDS:
+            try:
+                r = serve_one(build, kind, texts, timeout_s)
+            except (OSError, RuntimeError, TimeoutError) as exc:
+                r = {"error": str(exc)[:500]}
+            entry["kinds"][kind] = r
+            say(f"  x{n}: --store {kind}: " + (r.get("error") or (
+                f"ready {r['ready_s']} s, RSS {r['rss_mb']} MB, PSS {r['pss_mb']} MB, "
+                f"anchored median {r['anchored_median_ms']} ms, page {r['page_ms']} ms")))
+        results.append(entry)
+        shutil.rmtree(build, ignore_errors=True)
+    return {"what": "skillgraph serve --workers 2 on the scale part's corpora", "sizes": results}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 3:
+        print(json.dumps(measure(Path(sys.argv[1]), Path(sys.argv[2]),
+                                 [int(s) for s in sys.argv[3:]] or [1]), indent=1))
+    else:
+        sys.exit("run through benchmarks/run.py")
