@@ -5,7 +5,8 @@ The scale part measures one store in one process; a server holds more: the page 
 zygote that loaded the store once (docs/security.md).  For each ``--serve-sizes`` corpus (the
 scale part's: ``bench_scale.write_corpus``) this part makes a build directory whose
 ``graph.nt`` is the corpus (the rest copied from the build), starts ``skillgraph serve
---store KIND --workers 2`` on loopback for each kind, and records:
+--store KIND --workers 2 --memory-limit 0`` on loopback for each kind (no address-space cap:
+at 1,000 standards a worker holds ~5.5 GB, above the default 2 GB), and records:
 
 - ``ready_s``: from the start to the first answered query (loading, or writing the on-disk
   store: hybrid and disk write ``BUILD/store/`` once per build, measured apart as
@@ -108,8 +109,9 @@ def serve_one(build: Path, kind: str, texts: dict[str, str], timeout_s: float
     log = (build / f"serve-{kind}.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "skillgraph.cli", "serve", "--build", str(build), "--store", kind,
-         "--workers", "2", "--port", "0", "--timeout", "60"],
-        stdout=subprocess.PIPE, stderr=log, text=True, cwd=REPO, start_new_session=True)
+         "--workers", "2", "--port", "0", "--timeout", "60", "--memory-limit", "0"],
+        stdout=subprocess.PIPE, stderr=log, text=True, cwd=REPO, start_new_session=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})  # the URL line as soon as it is printed
     t = Timer()
     try:
         url = ""
@@ -117,7 +119,7 @@ def serve_one(build: Path, kind: str, texts: dict[str, str], timeout_s: float
             line = proc.stdout.readline() if proc.stdout else ""
             if not line and proc.poll() is not None:
                 raise RuntimeError(f"serve --store {kind} stopped (exit {proc.returncode})")
-            url = line.strip()
+            url = line.strip().rstrip("/")
             if t.wall > timeout_s:
                 raise TimeoutError(f"serve --store {kind}: no URL after {timeout_s:.0f} s")
         body = urllib.parse.urlencode({"query": "ASK {}"}).encode()
