@@ -176,7 +176,8 @@ def measure(build_dir: Path, work: Path, sizes: list[int], timeout_s: float = 18
                 f"ready {r['ready_s']} s, RSS {r['rss_mb']} MB, PSS {r['pss_mb']} MB, "
                 f"anchored median {r['anchored_median_ms']} ms, page {r['page_ms']} ms")))
         results.append(entry)
-        shutil.rmtree(build, ignore_errors=True)
+        if not os.environ.get("SKILLGRAPH_BENCH_KEEP"):
+            shutil.rmtree(build, ignore_errors=True)
     return {"what": "skillgraph serve --workers 2 on the scale part's corpora", "sizes": results}
 
 

@@ -135,3 +135,38 @@ def test_a_refused_text_is_answered_again_without_a_worker(make_pool):
     pool.close()
     thread.join(30)
     assert heavy["answer"].status == 500
+
+
+def _kb(pid: int, field: str) -> int:
+    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    return int(next(line.split()[1] for line in rollup.splitlines()
+                    if line.startswith(f"{field}:")))
+
+
+def test_forked_workers_share_the_zygotes_store_until_they_scan_it(built, tmp_path):
+    """A worker is told the store's size: counting it reads every quad, which on Oxigraph's
+    in-memory store writes to every page, and made each worker a private copy of the
+    store (docs/scaling.md, "Memory or disk")."""
+    import shutil
+
+    build = tmp_path / "build"
+    shutil.copytree(built.out, build, ignore=shutil.ignore_patterns("graph.nt", "store*"))
+    text = (built.out / "graph.nt").read_text(encoding="utf-8")
+    with (build / "graph.nt").open("w", encoding="utf-8") as out:  # ten copies
+        for k in range(10):
+            out.write(text.replace("https://w3id.org/skillgraph/id/",
+                                   f"https://w3id.org/skillgraph/id/copy{k}/"))
+    pool = QueryPool(build, memory_limit=MEMORY_LIMIT, size=2, timeout=20)
+    try:
+        pool.start()
+        if pool.zygote is None:
+            pytest.skip(f"no zygote here: {pool.no_zygote}")
+        store_kb = _kb(pool.zygote.proc.pid, "Rss")
+        assert pool.zygote.triples > 200_000 and store_kb > 80_000
+        for worker in pool._all:
+            assert _kb(worker.proc.pid, "Private_Dirty") < store_kb / 3
+        assert pool.run(job("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "a")).status == 200
+        scanned = max(_kb(w.proc.pid, "Private_Dirty") for w in pool._all)
+        assert scanned > store_kb / 3  # what a scan does to the worker that ran it
+    finally:
+        pool.close()

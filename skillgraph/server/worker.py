@@ -442,8 +442,15 @@ def worker_main(build_dir: Path, memory_limit: int = 0, data: Sequence[DataFile]
     loop.join()
 
 
-def _serve_jobs(load: Callable[[], Any], not_isolated: str | None) -> None:
-    """Say ready once ``load()`` has the store, then answer jobs on stdin/stdout."""
+def _serve_jobs(load: Callable[[], Any], not_isolated: str | None,
+                triples: int | None = None) -> None:
+    """Say ready once ``load()`` has the store, then answer jobs on stdin/stdout.
+
+    ``triples``: the store's size when the caller knows it.  A worker forked from the
+    zygote is told it: counting reads every quad, and on Oxigraph's in-memory store a read
+    of every quad writes to every page, so the count alone turned all the store's pages the
+    worker shared with the zygote into a private copy (1,000 standards: 4.3 GB per worker;
+    docs/scaling.md)."""
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints go to stderr, never into the protocol
     inp = os.fdopen(0, "rb")
@@ -453,7 +460,9 @@ def _serve_jobs(load: Callable[[], Any], not_isolated: str | None) -> None:
     except Exception as exc:  # reported to the server, which fails to start
         _write_frame(out, {"ready": False, "error": f"{type(exc).__name__}: {exc}"})
         return
-    _write_frame(out, {"ready": True, "triples": len(store), "not_isolated": not_isolated})
+    if triples is None:
+        triples = len(store)
+    _write_frame(out, {"ready": True, "triples": triples, "not_isolated": not_isolated})
     isolated = not_isolated is None
 
     def answer(job: dict[str, Any]) -> Answer:

@@ -107,7 +107,8 @@ def zygote_main(build_dir: Path, memory_limit: int = 0, data: Sequence[DataFile]
     except Exception as exc:  # reported to the server, which fails to start
         _send(control, {"ready": False, "error": f"{type(exc).__name__}: {exc}"})
         return
-    _send(control, {"ready": True, "triples": len(store), "not_isolated": not_isolated})
+    triples = len(store)  # once, before any fork (see _serve_jobs)
+    _send(control, {"ready": True, "triples": triples, "not_isolated": not_isolated})
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(control, _MESSAGE_BYTES, 1)
@@ -125,10 +126,11 @@ def zygote_main(build_dir: Path, memory_limit: int = 0, data: Sequence[DataFile]
             os.close(fds[0])
             _send(control, {"error": f"the zygote runs {threads} threads; forking is unsafe"})
             continue
-        _send(control, _fork(control, fds[0], store, not_isolated))
+        _send(control, _fork(control, fds[0], store, not_isolated, triples))
 
 
-def _fork(control: socket.socket, channel: int, store: Any, not_isolated: str | None) -> dict:
+def _fork(control: socket.socket, channel: int, store: Any, not_isolated: str | None,
+          triples: int) -> dict:
     """Fork a worker on ``channel`` (closed here); its pid, or the error."""
     read_pid, write_pid = os.pipe()
     try:
@@ -144,7 +146,7 @@ def _fork(control: socket.socket, channel: int, store: Any, not_isolated: str | 
             worker = os.fork()
             if worker == 0:
                 os.close(write_pid)
-                _become_worker(control, channel, store, not_isolated)  # never returns
+                _become_worker(control, channel, store, not_isolated, triples)  # no return
             os.write(write_pid, str(worker).encode())
             code = 0
         finally:
@@ -160,7 +162,7 @@ def _fork(control: socket.socket, channel: int, store: Any, not_isolated: str | 
 
 
 def _become_worker(
-    control: socket.socket, channel: int, store: Any, not_isolated: str | None
+    control: socket.socket, channel: int, store: Any, not_isolated: str | None, triples: int
 ) -> None:
     """In the forked child: serve jobs on ``channel`` with the zygote's store; exit."""
     code = 1
@@ -171,7 +173,8 @@ def _become_worker(
         os.close(channel)
         threading.stack_size(QUERY_STACK_BYTES)
         loop = threading.Thread(
-            target=_serve_jobs, args=(lambda: store, not_isolated), name="sparql-queries"
+            target=_serve_jobs, args=(lambda: store, not_isolated, triples),
+            name="sparql-queries",
         )
         loop.start()
         loop.join()
