@@ -146,7 +146,7 @@ def _kb(pid: int, field: str) -> int:
 def test_forked_workers_share_the_zygotes_store_until_they_scan_it(built, tmp_path):
     """A worker is told the store's size: counting it reads every quad, which on Oxigraph's
     in-memory store writes to every page, and made each worker a private copy of the
-    store (docs/scaling.md, "Memory or disk")."""
+    store (docs/scaling.md, "Memory or disk: serve --store")."""
     import shutil
 
     build = tmp_path / "build"

@@ -653,9 +653,20 @@ class QueryPool:
             collections.OrderedDict()
         )
 
-    def start(self, ready_timeout: float = 60.0) -> None:
+    @property
+    def load_timeout(self) -> float:
+        """Seconds a worker (or the zygote) may take to load the store: 60, plus a second
+        per 10 MB of the dumps (1,000 standards, 3 GB: loaded in ~60 s on a quiet machine,
+        given 360)."""
+        files = [self.build_dir / "graph.nt", *(d.path for d in self.data)]
+        size = sum(f.stat().st_size for f in files if f.is_file())
+        return 60.0 + size / 10e6
+
+    def start(self, ready_timeout: float | None = None) -> None:
         import tempfile
 
+        if ready_timeout is None:
+            ready_timeout = self.load_timeout
         self.spool_dir = tempfile.mkdtemp(prefix="skillgraph-answers-")
         try:
             self._start_zygote(ready_timeout)
@@ -729,7 +740,7 @@ class QueryPool:
     def _replace(self) -> None:
         try:
             worker = self._spawn()
-            worker.wait_ready(60.0)
+            worker.wait_ready(self.load_timeout)
         except (WorkerError, OSError) as exc:
             print(f"skillgraph serve: {exc}", file=sys.stderr, flush=True)
             return
