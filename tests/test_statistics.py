@@ -102,3 +102,17 @@ def test_a_page_after_the_last_code_is_empty(store: ox.Store) -> None:
 def test_the_occupations_per_page_are_bounded(value: str) -> None:
     with pytest.raises(ParamError, match="occupations"):
         bind(load_query("overview-counts"), {"occupations": [value]})
+
+
+def test_the_ladder_pictures_read_the_stored_counts_and_agree_with_a_walk(built_all) -> None:
+    from skillgraph.pictures import facts
+    from skillgraph.server.data import LinkedData
+
+    ld = LinkedData.from_build(built_all.out)
+    levels = [row["tl"].value for row in run_query(ld.store, STORED).rows]
+    assert len(levels) == 29
+    for level in levels:
+        step = facts.step(ld, level)
+        own = facts.own_requirements(ld, level)
+        required = set(ld.iris(level, ox.NamedNode(f"{SG}requires")))
+        assert (step.own, step.inherited) == (len(own), len(required - own)) != (0, 0)
