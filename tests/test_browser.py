@@ -99,7 +99,7 @@ def test_query_page_runs_a_catalog_query(browser, skillgraph_server, text_counts
     text = _wait(browser, lambda d: d.execute_script(
         "return document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()"),
         "the tab has no query")
-    assert "sg:TradeLevel" in text, "the catalog tab does not hold its query"
+    assert "sg:functionCount" in text, "the catalog tab does not hold its query"
     browser.find_element(By.CSS_SELECTOR, "#param-form button[type=submit]").click()
     _wait(browser, lambda d: "rows" in d.find_element(By.ID, "status").text
           or "error" in d.find_element(By.ID, "status").text, "the query did not finish")
