@@ -90,9 +90,10 @@ def write_reports(
         prefix = f"{base}occupation/{std.profile.code}/"
         own = [r for r in rows if r["tradeLevel"].startswith(prefix)]
         counts = _counts(validation, prefix)
-        md = _markdown(std, own, counts, hermit, asserted, inferred)
-        body = _html_body(std, own, counts, hermit, asserted, inferred)
         mine = review.standard(std.profile.code) if review else None
+        listed = mine is None  # else the committee's section lists each finding
+        md = _markdown(std, own, counts, hermit, asserted, inferred, listed=listed)
+        body = _html_body(std, own, counts, hermit, asserted, inferred, listed=listed)
         if mine is not None:
             md, body = _with_committee(md, body, mine)
         folder = f"standards/{std.profile.code}"
@@ -173,7 +174,11 @@ def _markdown(
     hermit: HermitSummary,
     asserted: int,
     inferred: int,
+    *,
+    listed: bool = True,
 ) -> str:
+    """A standard's report; ``listed``: each finding in a table of its own (without a
+    committee section, which lists them with the SHACL warnings beside)."""
     hours = std.profile.training_hours
     totals = _totals(rows)
     reasons = Counter(r for _n, _t, r in std.unassigned)
@@ -218,9 +223,12 @@ def _markdown(
     out += ["", f"## Data-quality findings ({len(std.findings)})", ""]
     out += ["| kind | count |", "|---|---:|"]
     out += [f"| {k} | {n} |" for k, n in sorted(kinds.items())]
-    out += ["", "| line | kind | node | message |", "|---:|---|---|---|"]
-    for f in std.findings:
-        out.append(f"| {f.line} | {f.kind.value} | `{f.target.path}` | {_md(f.message)} |")
+    if listed:
+        out += ["", "| line | kind | node | message |", "|---:|---|---|---|"]
+        for f in std.findings:
+            out.append(f"| {f.line} | {f.kind.value} | `{f.target.path}` | {_md(f.message)} |")
+    elif std.findings:
+        out += ["", f"Each finding with its line and node: {_COMMITTEE_SECTION}, below."]
     out += ["", "## Lines in no node", ""]
     out += ["| reason | lines |", "|---|---:|"]
     out += [f"| {r} | {n} |" for r, n in sorted(reasons.items())]
@@ -230,6 +238,8 @@ def _markdown(
         out += [f"- line {n}: {_md(t)} ({r})" for n, t, r in odd]
     return "\n".join(out) + "\n"
 
+
+_COMMITTEE_SECTION = "“For the drafting committee”"
 
 _FURNITURE = {
     "table header",
@@ -276,6 +286,8 @@ def _html_body(
     hermit: HermitSummary,
     asserted: int,
     inferred: int,
+    *,
+    listed: bool = True,
 ) -> str:
     e = html.escape
     max_req = max((int(r["required"]) for r in rows), default=1) or 1
@@ -299,11 +311,20 @@ def _html_body(
                 for w in cells
             )
             weights.append(f"<tr><th>{e(tl.heading)} {EXAM_ZH[exam]}</th>{tds}</tr>")
-    findings = "".join(
-        f"<tr><td class=n>{f.line}</td><td>{e(f.kind.value)}</td><td><code>{e(f.target.path)}"
-        f"</code></td><td>{e(f.message)}</td></tr>"
-        for f in std.findings
-    )
+    note = ""
+    if not listed and std.findings:
+        link = f"<a href='#committee-{e(std.profile.code)}'>{e(_COMMITTEE_SECTION)}</a>"
+        note = f"<p>Each finding with its line and node: {link}, below.</p>"
+    if listed:
+        findings = "<tr><th>line</th><th>kind</th><th>node</th><th>message</th></tr>" + "".join(
+            f"<tr><td class=n>{f.line}</td><td>{e(f.kind.value)}</td><td><code>"
+            f"{e(f.target.path)}</code></td><td>{e(f.message)}</td></tr>"
+            for f in std.findings
+        )
+    else:
+        kinds = Counter(f.kind.value for f in std.findings)
+        findings = "<tr><th>kind</th><th>count</th></tr>" + "".join(
+            f"<tr><td>{e(k)}</td><td class=n>{n}</td></tr>" for k, n in sorted(kinds.items()))
     code = e(std.profile.code)
     return f"""
 <h1>{e(std.title)}（{e(std.status)}）</h1>
@@ -320,9 +341,7 @@ inherited from covered levels</p>
 <h2>Exam weights (%)</h2>
 <table id=weights-{code} class=weights>{"".join(weights)}</table>
 <h2>Data-quality findings</h2>
-<table id=findings-{code} class=findings><tr><th>line</th><th>kind</th><th>node</th>
-<th>message</th></tr>
-{findings}</table>
+<table id=findings-{code} class=findings>{findings}</table>{note}
 """
 
 

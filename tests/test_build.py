@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 
 import pytest
 
@@ -136,10 +137,18 @@ def test_table_lines_end_in_exactly_one_node_unless_they_hold_two_cells(standard
     assert standard.line_owner[2757] == ["accounting/1/F1", "accounting/1/W1.2"]
 
 
-def test_findings_are_in_the_graph_and_the_report(built):
+def test_findings_are_in_the_graph_and_listed_once_in_the_report(built):
     report = (built.out / "report.md").read_text(encoding="utf-8")
+    counted, listed = report.split("## For the drafting committee")
+    kinds = Counter(f.kind.value for f in built.standard.findings)
+    for kind, n in kinds.items():
+        assert f"| {kind} | {n} |" in counted
+    assert "| line | kind | node | message |" not in report  # not a second list
+    rows = [r.split(" | ") for r in listed.splitlines() if " | 解析发现 | " in r]
+    assert len(rows) == len(built.standard.findings)
     for f in built.standard.findings:
-        assert f"| {f.line} | {f.kind.value} | `{f.target.path}` |" in report
+        zh = f.message.split(" / ")[0]
+        assert any(zh in r[2] and r[5] == str(f.line) for r in rows), f
     nt = (built.out / "graph.nt").read_text(encoding="utf-8")
     assert '<https://w3id.org/skillgraph/ontology#printedCode> "2.13"' in nt
 
