@@ -229,19 +229,23 @@ def scale_table(doc: dict[str, Any]) -> str:
 
 def serve_table(doc: dict[str, Any]) -> str:
     lines = ["| standards | store | ready s | RSS MB, sum | PSS MB, sum | processes | anchored "
-             "over HTTP, median ms | slowest ms | a page ms |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "over HTTP, median ms | slowest ms | a page ms | curriculum upload: first / "
+             "again s, PSS MB after |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for s in doc["sizes"]:
         for kind, r in s["kinds"].items():
             if "error" in r:
                 lines.append(f"| {s['size']} | {kind} | error: {r['error'][:200]} |"
-                             + " |" * 6)
+                             + " |" * 7)
                 continue
             slowest = max(r["query_ms"].items(), key=lambda kv: kv[1])
+            c = r.get("curriculum")
+            upload = (f"{c['first_s']:.1f} / {c['again_s']:.1f}, {c['pss_mb_after']:,}"
+                      if c else "—")
             lines.append(f"| {s['size']} | {kind} | {r['ready_s']:.1f} | {r['rss_mb']:,} | "
                          f"{r['pss_mb']:,} | {len(r['processes'])} | "
                          f"{_ms(r['anchored_median_ms'])} | {_ms(slowest[1])} (`{slowest[0]}`) | "
-                         f"{_ms(r['page_ms'])} |")
+                         f"{_ms(r['page_ms'])} | {upload} |")
     lines += ["", "Ready = from the start to the first answered query; hybrid and disk open "
               "`BUILD/store/`, written once per build (" + ", ".join(
                   f"{s['size']}: {s['store_write_s']:.0f} s" for s in doc["sizes"]) + "). "

@@ -233,8 +233,8 @@ def test_report_stylesheet_is_served(server):
     assert "#heatmap td.h20" in r.text and "body{" not in r.text
 
 
-def test_mapping_pool_stops_a_mapping_over_its_time_and_recovers(built):
-    pool = MappingPool(built.out, timeout=0.001)
+def test_mapping_pool_stops_a_mapping_over_its_time_and_recovers(index):
+    pool = MappingPool(index, timeout=0.001)
     try:
         with pytest.raises(MappingFailed, match="took longer than"):
             pool.run(EXAMPLE.name, EXAMPLE.read_bytes(), ACC3)
@@ -251,8 +251,24 @@ def test_mapping_pool_stops_a_mapping_over_its_time_and_recovers(built):
     assert not pool._all
 
 
-def test_mapping_pool_reports_bad_sheets_as_issues(built):
-    pool = MappingPool(built.out)
+def test_mapping_worker_is_sent_the_index_and_never_loads_the_store(built, tmp_path):
+    """The worker maps with the server's index alone: the build it came from can be gone
+    (at 1,000 standards loading the store again took a minute and gigabytes)."""
+    import shutil
+
+    copy = tmp_path / "build"
+    shutil.copytree(built.out, copy)
+    pool = MappingPool(load_index(store_from_build(copy)))
+    shutil.rmtree(copy)
+    try:
+        answer = pool.run(EXAMPLE.name, EXAMPLE.read_bytes(), ACC3)
+        assert answer["report"].hours_flagged
+    finally:
+        pool.close()
+
+
+def test_mapping_pool_reports_bad_sheets_as_issues(index):
+    pool = MappingPool(index)
     try:
         rows = list(csv.reader(io.StringIO(csv_bytes(1, "nowhere/3/S1.1.1").decode())))
         data = "\n".join(",".join(r) for r in rows).encode()

@@ -5,16 +5,20 @@ on a bad day, and a crafted sheet must not be able to hold the server.  So each 
 runs in a process of a small pool (``size``, one by default: the machine's other cores
 answer SPARQL); a mapping that outlives ``timeout`` seconds is killed and its worker
 replaced, and a client who finds every worker busy for ``wait`` seconds gets 503.  The
-worker reads the standard through the same read path as every other surface (the build
-loaded into pyoxigraph, then ``curriculum.load_index``), caps its address space like the
-query workers, and leaves the network (``worker.isolate_network``): it opens only the
-temporary copy of the upload (``curriculum.upload``), never a file a client names.
+worker is sent the server's index of the served standards (``curriculum.load_index``,
+made once by the server for its picker) as its first frame: it never loads the store, so
+it starts at once and holds only the index, however many standards the server serves
+(loading the store again took ~60 s and ~5 GB at 1,000 standards).  It caps its address
+space like the query workers and leaves the network (``worker.isolate_network``): it
+opens only the temporary copy of the upload (``curriculum.upload``), never a file a
+client names.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import queue
 import select
 import subprocess
@@ -22,8 +26,10 @@ import sys
 import threading
 import weakref
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..curriculum.index import StandardIndex
 
 __all__ = ["MappingBusy", "MappingFailed", "MappingPool"]
 
@@ -39,9 +45,9 @@ class MappingFailed(RuntimeError):
     """The mapping ran out of time or memory, or its worker died."""
 
 
-def _worker_main(build_dir: str, memory_limit: int) -> None:
-    """Load the index, say ready, then map uploads (frames on stdin) until stdin closes."""
-    from .worker import _write_frame, answer_jobs, isolate_network
+def _worker_main(memory_limit: int) -> None:
+    """Read the index (the first frame), say ready, then map uploads until stdin closes."""
+    from .worker import _Exact, _read_frame, _write_frame, answer_jobs, isolate_network
 
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints go to stderr, never into the protocol
@@ -51,12 +57,12 @@ def _worker_main(build_dir: str, memory_limit: int) -> None:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    from ..curriculum.index import load_index
     from ..curriculum.upload import UploadError, map_upload
-    from ..store import store_from_build
 
     try:
-        index = load_index(store_from_build(Path(build_dir)))
+        index = pickle.loads(_read_frame(_Exact(inp)))
+    except EOFError:
+        return  # the server stopped before sending it
     except Exception as exc:  # reported to the server, which answers 503
         _write_frame(out, {"ready": False, "error": f"{type(exc).__name__}: {exc}"})
         return
@@ -107,19 +113,21 @@ class _Worker:
 
 
 class MappingPool:
-    """``size`` mapping workers, started on first use (most servers never map a sheet)."""
+    """``size`` mapping workers, started on first use (most servers never map a sheet),
+    each given ``index``."""
 
     def __init__(
         self,
-        build_dir: Path,
+        index: StandardIndex,
         *,
         size: int = 1,
         timeout: float = DEFAULT_TIMEOUT,
         wait: float = DEFAULT_WAIT,
         memory_limit: int = 0,
-        start_timeout: float = 120.0,
+        start_timeout: float = 30.0,
     ) -> None:
-        self.build_dir = build_dir
+        # pickled once, sent to each worker as it starts
+        self._index = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
         self.size = size
         self.timeout = timeout
         self.wait = wait
@@ -134,14 +142,14 @@ class MappingPool:
 
     def _spawn(self) -> _Worker:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "skillgraph.server.mapping", str(self.build_dir),
-             str(self.memory_limit)],
+            [sys.executable, "-m", "skillgraph.server.mapping", str(self.memory_limit)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
         )  # fmt: skip
         worker = _Worker(proc)
         with self._lock:
             self._all.add(worker)
         try:
+            worker.send(self._index)
             hello = worker.receive(self.start_timeout)
         except (EOFError, OSError):
             hello = {"error": "it stopped while starting"}
@@ -203,4 +211,4 @@ class MappingPool:
 
 
 if __name__ == "__main__":
-    _worker_main(sys.argv[1], int(sys.argv[2]))
+    _worker_main(int(sys.argv[1]))

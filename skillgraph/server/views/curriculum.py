@@ -62,7 +62,7 @@ def _state(request: Request) -> _State:
             s = site(request)
             index = load_index(s.ld.store)
             limit = s.config.memory_limit_mb * 2**20
-            pool = MappingPool(s.config.build_dir, memory_limit=limit)
+            pool = MappingPool(index, memory_limit=limit)
             levels = sorted(index.trade_levels.values(), key=lambda t: (t.trade_name, -t.rank))
             found = app_state.curriculum = _State(index, pool, levels)
     return found
