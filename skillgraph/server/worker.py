@@ -512,6 +512,7 @@ class Worker:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.stdin: BinaryIO = self.proc.stdin
         self.stdout: BinaryIO = self.proc.stdout
+        self.faults_at_start: int | None = None  # forked workers: see private_growth
 
     @classmethod
     def adopt(cls, proc: Any, channel: socket.socket) -> Worker:
@@ -521,6 +522,7 @@ class Worker:
         worker.proc = proc
         worker.stdin = os.fdopen(os.dup(channel.fileno()), "wb", buffering=0)
         worker.stdout = os.fdopen(channel.detach(), "rb", buffering=0)
+        worker.faults_at_start = None
         return worker
 
     def wait_ready(self, timeout: float) -> str | None:
@@ -530,7 +532,20 @@ class Worker:
             self.kill()
             reason = "timed out" if hello is None else hello.get("error")
             raise WorkerError(f"query worker did not start: {reason}")
+        faults = getattr(self.proc, "minor_faults", None)  # forked workers only
+        self.faults_at_start = faults() if faults is not None else None
         return hello.get("not_isolated")
+
+    def private_growth(self) -> int | None:
+        """Bytes a forked worker may have made its own since its hello: minor faults ×
+        page size, an upper bound (pages freed since still count).  None for a worker
+        that loaded the store itself (all its memory is its own, capped by
+        ``--memory-limit``)."""
+        faults = getattr(self.proc, "minor_faults", None)
+        if faults is None or self.faults_at_start is None:
+            return None
+        now = faults()
+        return None if now is None else (now - self.faults_at_start) * PAGE_BYTES
 
     def _receive(self, timeout: float) -> Any:
         ready, _, _ = select.select([self.stdout], [], [], max(timeout, 0))
@@ -584,6 +599,10 @@ class _Exact:
 VERDICT_ENTRIES = 4096  # query texts whose guard verdict the pool keeps
 VERDICT_MAX_CHARS = 64 * 1024  # … each at most this long
 SLOW_NICE = 10  # the niceness a worker gets once its query counts as slow
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+# a forked worker that has made this much of the zygote's memory its own is replaced by a
+# fresh fork (on Oxigraph's in-memory store a scan writes to the pages it reads)
+DEFAULT_PRIVATE_LIMIT = 512 * 2**20
 
 
 class QueryPool:
@@ -612,6 +631,14 @@ class QueryPool:
     fork or replacement included), one that was refused is answered without a worker.
     Where the zygote cannot run (no ``PR_SET_CHILD_SUBREAPER``, or it fails), each worker
     loads the store itself, as before (``loads`` counts those, ``forks`` the others).
+
+    A forked worker shares the zygote's store copy-on-write, but a query that scans
+    makes the pages it reads the worker's own (a whole copy of the store after a full
+    scan).  Queries slower than ``slow_after`` retire their worker anyway; after any
+    other, a worker whose minor page faults since its hello exceed ``private_limit``
+    bytes is retired and replaced by a fresh fork (``recycled`` counts them), so the
+    server holds at most one store plus ``size`` × ``private_limit`` (and the slow lane's
+    workers until their queries end).
     """
 
     def __init__(
@@ -626,8 +653,11 @@ class QueryPool:
         slow_lane: int | None = None,
         per_client: int = 1,
         queue: int = 4,
+        private_limit: int = DEFAULT_PRIVATE_LIMIT,
     ) -> None:
         self.build_dir = build_dir
+        self.private_limit = private_limit
+        self.recycled = 0  # forked workers replaced for the memory they made their own
         self.data = tuple(data)
         self.size = size
         self.timeout = timeout
@@ -855,6 +885,12 @@ class QueryPool:
         if replaced:
             with self._lock:
                 self._spares -= 1
+        if not retire and not replaced:
+            grown = worker.private_growth()
+            if grown is not None and grown > self.private_limit:
+                retire = True
+                with self._lock:
+                    self.recycled += 1
         if retire:
             self._retire(worker, replace=not replaced)
         else:

@@ -220,6 +220,18 @@ class ForkedProcess:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
 
+    def minor_faults(self) -> int | None:
+        """Minor page faults of the process so far (``/proc/PID/stat``), None if gone.
+
+        Every page the worker makes its own (a copy-on-write break of a page shared with
+        the zygote, or a fresh allocation) costs one: cheap to read (microseconds, where
+        ``smaps_rollup`` walks every page table: ~10 ms per GB)."""
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+        except OSError:
+            return None
+        return int(stat.rpartition(")")[2].split()[7])  # field 10, minflt
+
 
 class Zygote:
     """The server's handle on the zygote process: start it, fork workers, stop it."""
