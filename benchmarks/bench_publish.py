@@ -5,8 +5,10 @@ and competencies moved under 9-99-99-kkk) plus the build's ontology, as a build 
 Per size, in a fresh process: a first (full) publish; a re-publish with nothing changed;
 a re-publish with one label of the last standard changed (the one requirement's wording).
 Reported: files and bytes of the site (and per standard), seconds (and per standard),
-files written by each re-publish, and which groups were rendered. At size 1 the former
-layout (``all_formats``: JSON-LD and N-Triples per node too) is measured for comparison.
+files written by each re-publish, and which groups were rendered.  Publishing renders in
+one process per CPU (``jobs``; CPU seconds count the forked renderers too); at size 10 a
+full publish in one process is measured beside it (``full_one_process``), and at size 1
+the former layout (``all_formats``: JSON-LD and N-Triples per node too).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def _run(site: Path, build: Path, **kw: Any) -> dict[str, Any]:
 
     t = Timer()
     r = publish(site, build, **kw)
-    return {"wall_s": round(t.wall, 2), "cpu_s": round(t.cpu, 2), "files": r.files,
+    return {"wall_s": round(t.wall, 2), "cpu_s": round(t.cpu_all, 2), "files": r.files,
             "bytes": r.bytes, "pages": r.pages, "written": r.written, "removed": r.removed,
             "full": r.full, "rendered": len(r.rendered), "skipped": len(r.skipped)}
 
@@ -57,13 +59,19 @@ def child(n: int, build_dir: Path, work: Path) -> dict[str, Any]:
     make_build(build_dir, n, base)
     make_build(build_dir, n, changed, reword_last=True)
     site = work / f"pub-site-{n}"
-    out: dict[str, Any] = {"standards": n}
+    from skillgraph.fanout import default_jobs
+
+    out: dict[str, Any] = {"standards": n, "jobs": default_jobs()}
     say(f"  publish x{n}: full")
     out["full"] = _run(site, base)
     say(f"  publish x{n}: {out['full']['wall_s']:.0f} s; again, unchanged")
     out["unchanged"] = _run(site, base)
     say(f"  publish x{n}: one standard changed")
     out["one_changed"] = _run(site, changed)
+    if n == 10:
+        say("  publish x10: full, in one process")
+        out["full_one_process"] = _run(work / "pub-site-one", base, jobs=1)
+        shutil.rmtree(work / "pub-site-one", ignore_errors=True)
     if n == 1:
         say("  publish x1: former layout (four files per node)")
         out["all_formats"] = _run(work / "pub-site-all", base, all_formats=True)

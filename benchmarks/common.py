@@ -156,6 +156,7 @@ class Timer:
 
     def __init__(self) -> None:
         self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
+        self.cpu_all0 = _cpu_with_children()
 
     @property
     def wall(self) -> float:
@@ -164,6 +165,17 @@ class Timer:
     @property
     def cpu(self) -> float:
         return time.process_time() - self.cpu0
+
+    @property
+    def cpu_all(self) -> float:
+        """CPU seconds of this process and of its children reaped since construction
+        (forked workers: `skillgraph publish --jobs`)."""
+        return _cpu_with_children() - self.cpu_all0
+
+
+def _cpu_with_children() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def write_result(out_dir: Path, name: str, payload: dict[str, Any], started: dict[str, Any],

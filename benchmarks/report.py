@@ -397,6 +397,16 @@ def publish_table(doc: dict[str, Any]) -> str:
     if per:
         lines += ["", f"Per standard added ({per['from']} → {per['to']}): {per['files']:,.0f} "
                   f"files, {per['mb']:.1f} MB, {per['cpu_s']:.1f} CPU s."]
+    jobs = next((s["jobs"] for s in doc["sizes"] if "jobs" in s), None)
+    alone = next((s for s in doc["sizes"] if "full_one_process" in s), None)
+    if jobs:
+        lines += ["", f"Publishing renders the standards in {jobs} processes (one per CPU; "
+                  "CPU seconds include them)."]
+    if alone:
+        one, both = alone["full_one_process"], alone["full"]
+        lines[-1] += (f" In one process (`--jobs 1`) the full publish of {alone['standards']} "
+                      f"took {one['wall_s']:.1f} s against {both['wall_s']:.1f} s (×"
+                      f"{one['wall_s'] / both['wall_s']:.2f}).")
     former = next((s["all_formats"] for s in doc["sizes"] if "all_formats" in s), None)
     if former:
         lines += ["", f"With `--all-formats` (JSON-LD and N-Triples per node too, as before), "

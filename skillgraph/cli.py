@@ -530,9 +530,11 @@ def serve(
 @click.option("--all-formats", is_flag=True,
               help="Also write JSON-LD and N-Triples beside each page's Turtle.")
 @click.option("--full", is_flag=True, help="Rewrite the whole site, changed or not.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes rendering the standards [default: one per CPU].")
 def publish(
     site_dir: Path, build_dir: Path, base: str | None, site_url: str | None, endpoint: str | None,
-    all_formats: bool, full: bool,
+    all_formats: bool, full: bool, jobs: int | None,
 ) -> None:
     """Write the linked-data site as static files any web server can serve."""
     from .publish import publish as run_publish
@@ -543,8 +545,14 @@ def publish(
         site_url += "/"
     if not (build_dir / "graph.nt").is_file():
         _fail(f"{build_dir / 'graph.nt'} not found: run `skillgraph build` or pass --build DIR")
-    result = run_publish(site_dir, build_dir, base=base, site_url=site_url, endpoint=endpoint,
-                         all_formats=all_formats, full=full)  # fmt: skip
+    from .fanout import FanOutError
+
+    try:
+        result = run_publish(site_dir, build_dir, base=base, site_url=site_url,
+                             endpoint=endpoint, all_formats=all_formats, full=full, jobs=jobs,
+                             progress=lambda m: click.echo(m, err=True))  # fmt: skip
+    except FanOutError as exc:
+        _fail(f"publish failed, the site is as it was: {exc}")
     if not result.full:
         click.echo(f"{len(result.rendered)} group(s) rendered, {len(result.skipped)} unchanged; "
                    f"{result.written} files written, {result.removed} removed", err=True)

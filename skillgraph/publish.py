@@ -17,7 +17,10 @@ is written into a temporary directory beside ``site`` and swapped in whole
 (:mod:`skillgraph.atomic`); a re-publish stages its files in such a directory and
 renames each into place, so a file is never half-written, and the manifest (written
 last) marks the standards being replaced so that a killed run is redone.
-Deterministic: the same build gives the same bytes.
+Deterministic: the same build gives the same bytes, whatever ``jobs``.
+
+The standards are rendered (and, on a re-publish, checked for changes) by ``jobs`` forked
+processes sharing the loaded store (:mod:`skillgraph.fanout`; one per CPU by default).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from pathlib import Path
 from .atomic import recover, replace_directory
 from .catalog import catalog
 from .digests import code_digest
+from .fanout import default_jobs, fan_out
 from .interchange.site import exports_in
 from .server.data import LinkedData, ontology_bytes, serialize
 from .server.describe import Where, human_size, serialize_description, void_triples
@@ -66,6 +70,7 @@ NODE_FORMATS = ("ttl",)  # per-node data files by default; the rest are in the d
 ALL_NODE_FORMATS = ("ttl", "jsonld", "nt")
 
 Write = Callable[[str, bytes | str], None]
+Say = Callable[[str], None]
 
 
 @dataclass
@@ -91,6 +96,8 @@ def publish(
     endpoint: str | None = None,
     all_formats: bool = False,
     full: bool = False,
+    jobs: int | None = None,
+    progress: Say | None = None,
 ) -> PublishResult:
     """Write the static site for ``build_dir`` to ``site``: whole the first time, then
     only what changed (``full`` forces a whole rewrite).
@@ -98,9 +105,12 @@ def publish(
     ``site_url`` (where the site will be served) makes the VoID IRIs absolute and adds
     JSON-LD/N-Triples copies of it; ``endpoint`` is a live SPARQL endpoint the query
     page and VoID point to; ``all_formats`` writes JSON-LD and N-Triples beside each
-    page's Turtle.
+    page's Turtle.  ``jobs`` processes render the standards (default: one per CPU);
+    ``progress`` is told how far they are.
     """
     started = time.perf_counter()
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    say = progress or (lambda _m: None)
     site = site.resolve()
     ld = LinkedData.from_build(build_dir, base=base)
     iris = ld.resources()
@@ -110,7 +120,8 @@ def publish(
     old = None if full else Manifest.read(site)
     if old is not None and old.settings != settings:
         old = None
-    unchanged = _unchanged_groups(site, ld, groups, old) if old is not None else set()
+    unchanged = (_unchanged_groups(site, ld, groups, old, jobs, _counter(say, "checked"))
+                 if old is not None else set())
     result = PublishResult(site, len(iris), 0, 0.0, full=old is None)
     manifest = Manifest(settings)
     recorder = RecordingStore(ld.store)
@@ -119,16 +130,25 @@ def publish(
     def fill(root: Path, reuse: Path | None) -> None:
         os.chmod(root, 0o755)  # mkdtemp makes it 0700; a web server must read the site
         dists: list[Distribution] = []
-        for group, members in groups.items():
-            if group in unchanged and reuse is not None and old is not None:
+        kept = unchanged if reuse is not None and old is not None else set()
+
+        def render_group(group: str) -> tuple[list[str], str]:
+            recorder.patterns = set()
+            files = _write_group(root, pages, group, groups[group], formats)
+            digest = lookups_digest(ld.store, recorder.patterns)
+            _put(root, deps_name(group), write_patterns(recorder.patterns))
+            return files, digest
+
+        todo = [g for g in groups if g not in kept]
+        done = dict(zip(todo, fan_out(render_group, todo, jobs, _counter(say, "rendered")),
+                        strict=True))
+        for group in groups:
+            if group in kept and old is not None:
                 manifest.groups[group] = old.groups[group]
                 result.skipped.append(group)
-                source = reuse
+                source = reuse or root
             else:
-                recorder.patterns = set()
-                files = _write_group(root, pages, group, members, formats)
-                digest = lookups_digest(ld.store, recorder.patterns)
-                _put(root, deps_name(group), write_patterns(recorder.patterns))
+                files, digest = done[group]
                 manifest.groups[group] = GroupState(digest, files)
                 result.rendered.append(group)
                 source = root
@@ -277,21 +297,37 @@ def _query_page(endpoint: str | None, base: str) -> str:
 
 
 # --- incremental -------------------------------------------------------------------------
+def _counter(say: Say, verb: str) -> Callable[[int, int, int], None]:
+    """Progress of the standards' fan-out as lines for ``say``: every 5 s and at the end."""
+    last = [0.0]
+
+    def tell(done: int, total: int, processes: int) -> None:
+        now = time.monotonic()
+        if done == total or now - last[0] >= 5:
+            last[0] = now
+            say(f"publish: {verb} {done} of {total} page groups (one per standard) in "
+                f"{processes} process{'es' if processes > 1 else ''}")
+
+    return tell
+
+
 def _unchanged_groups(
-    site: Path, ld: LinkedData, groups: dict[str, list[str]], old: Manifest
+    site: Path, ld: LinkedData, groups: dict[str, list[str]], old: Manifest, jobs: int,
+    progress: Callable[[int, int, int], None],
 ) -> set[str]:
     """Groups whose recorded lookups give the same answers as last time (not rendered)."""
-    same = set()
-    for group in groups:
+
+    def same(group: str) -> bool:
         state = old.groups.get(group)
         if state is None or not state.digest:
-            continue
+            return False
         patterns = read_patterns(site / deps_name(group))
         if patterns is None or not all((site / f).is_file() for f in state.files):
-            continue
-        if lookups_digest(ld.store, patterns) == state.digest:
-            same.add(group)
-    return same
+            return False
+        return lookups_digest(ld.store, patterns) == state.digest
+
+    names = list(groups)
+    return {g for g, ok in zip(names, fan_out(same, names, jobs, progress), strict=True) if ok}
 
 
 def _publish_incremental(

@@ -183,6 +183,24 @@ def test_publish_command_is_deterministic_and_replaces_the_site_whole(built, sit
     assert 'data-endpoint="http://127.0.0.1:8000/sparql"' in (again / "query.html").read_text()
 
 
+def test_two_rendering_processes_write_the_bytes_one_writes(built_all, tmp_path):
+    """`publish -j 2` forks two renderers sharing the loaded store (run in a fresh
+    process: the test process may run threads, and then publish renders by itself)."""
+    sites = {}
+    for jobs, told in (("1", "in 1 process"), ("2", "in 2 processes")):
+        sites[jobs] = tmp_path / f"site-{jobs}"
+        run = subprocess.run(
+            [sys.executable, "-m", "skillgraph.cli", "publish", "--site", str(sites[jobs]),
+             "--build", str(built_all.out), "--jobs", jobs],
+            capture_output=True, text=True, timeout=600)  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        told_last = re.findall(r"publish: rendered (\d+) of (\d+) page groups \(one per "
+                               r"standard\) (in \d+ process(?:es)?)", run.stderr)[-1]
+        assert told_last[0] == told_last[1] and int(told_last[0]) >= 2, run.stderr
+        assert told_last[2] == told
+    assert tree_digest(sites["1"]) == tree_digest(sites["2"])
+
+
 def test_failed_publish_leaves_the_old_site_and_no_temporary_files(built, tmp_path, monkeypatch):
     import skillgraph.publish as pub
 

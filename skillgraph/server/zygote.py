@@ -40,6 +40,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from skillgraph.fanout import thread_count
 from skillgraph.server.worker import (
     DEFAULT_GRAPH,
     MAX_DEPTH,
@@ -70,14 +71,6 @@ def become_subreaper() -> str | None:
         return f"prctl(PR_SET_CHILD_SUBREAPER): {os.strerror(ctypes.get_errno())}"
     except (OSError, AttributeError) as exc:
         return f"no prctl(2) here ({exc})"
-
-
-def thread_count() -> int:
-    """Threads of this process, as the kernel counts them (not only Python's)."""
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:
-        return threading.active_count()
 
 
 # --------------------------------------------------------------------------- zygote side
