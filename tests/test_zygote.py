@@ -157,58 +157,63 @@ def ten_copies(built: Any, tmp_path: Path) -> Path:
     return build
 
 
-def test_forked_workers_share_the_zygotes_store_until_they_scan_it(built, tmp_path):
-    """A worker is told the store's size: counting it reads every quad, which on Oxigraph's
-    in-memory store writes to every page, and made each worker a private copy of the
-    store (docs/scaling.md, "Memory or disk: serve --store")."""
-    pool = QueryPool(ten_copies(built, tmp_path), memory_limit=MEMORY_LIMIT, size=2,
-                     timeout=20)
-    try:
+@pytest.fixture
+def copies_pool(built, tmp_path) -> Iterator[Any]:
+    """Start a pool of ``size`` workers on ten copies of the build; closed after the test."""
+    pools: list[QueryPool] = []
+
+    def make(size: int) -> QueryPool:
+        pool = QueryPool(ten_copies(built, tmp_path), memory_limit=MEMORY_LIMIT, size=size,
+                         timeout=20)
+        pools.append(pool)
         pool.start()
         if pool.zygote is None:
             pytest.skip(f"no zygote here: {pool.no_zygote}")
-        store_kb = _kb(pool.zygote.proc.pid, "Rss")
-        assert pool.zygote.triples > 200_000 and store_kb > 80_000
-        for worker in pool._all:
-            assert _kb(worker.proc.pid, "Private_Dirty") < store_kb / 3
-        assert pool.run(job("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "a")).status == 200
-        scanned = max(_kb(w.proc.pid, "Private_Dirty") for w in pool._all)
-        assert scanned > store_kb / 3  # what a scan does to the worker that ran it
-        assert pool.recycled == 0  # under the default limit (512 MB) at this size
-        for worker in pool._all:  # the pool's cheap measure bounds the real one
-            growth = worker.private_growth()
-            assert growth is not None
-            assert growth >= (_kb(worker.proc.pid, "Private_Dirty") - 8 * 1024) * 1024
-    finally:
+        return pool
+
+    yield make
+    for pool in pools:
         pool.close()
 
 
-def test_a_worker_that_made_the_store_its_own_is_replaced_by_a_fresh_fork(built, tmp_path):
+def test_forked_workers_share_the_zygotes_store_until_they_scan_it(copies_pool):
+    """A worker is told the store's size: counting it reads every quad, which on Oxigraph's
+    in-memory store writes to every page, and made each worker a private copy of the
+    store (docs/scaling.md, "Memory or disk: serve --store")."""
+    pool = copies_pool(size=2)
+    store_kb = _kb(pool.zygote.proc.pid, "Rss")
+    assert pool.zygote.triples > 200_000 and store_kb > 80_000
+    for worker in pool._all:
+        assert _kb(worker.proc.pid, "Private_Dirty") < store_kb / 3
+    assert pool.run(job("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "a")).status == 200
+    scanned = max(_kb(w.proc.pid, "Private_Dirty") for w in pool._all)
+    assert scanned > store_kb / 3  # what a scan does to the worker that ran it
+    assert pool.recycled == 0  # under the default limit (512 MB) at this size
+    for worker in pool._all:  # the pool's cheap measure bounds the real one
+        growth = worker.private_growth()
+        assert growth is not None
+        assert growth >= (_kb(worker.proc.pid, "Private_Dirty") - 8 * 1024) * 1024
+
+
+def test_a_worker_that_made_the_store_its_own_is_replaced_by_a_fresh_fork(copies_pool):
     """Past ``private_limit`` a worker is retired after its answer and a fresh fork takes
     its place: the server holds one store plus a bounded part per worker."""
     import time
 
-    pool = QueryPool(ten_copies(built, tmp_path), memory_limit=MEMORY_LIMIT, size=1,
-                     timeout=20)
-    try:
-        pool.start()
-        if pool.zygote is None:
-            pytest.skip(f"no zygote here: {pool.no_zygote}")
-        store_kb = _kb(pool.zygote.proc.pid, "Rss")
-        pool.private_limit = store_kb * 1024 // 3
-        (first,) = [w.proc.pid for w in pool._all]
-        assert pool.run(job(ASK, "a")).status == 200
-        assert [w.proc.pid for w in pool._all] == [first] and pool.recycled == 0
-        assert pool.run(job("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "a")).status == 200
-        assert pool.recycled == 1
-        deadline = time.monotonic() + 20
-        while not (pids := [w.proc.pid for w in pool._all]) or pids == [first]:
-            assert time.monotonic() < deadline, "no fresh worker"
-            time.sleep(0.05)
-        (fresh,) = pids
-        assert _kb(fresh, "Private_Dirty") < store_kb / 3
-        assert pool.forks == 2 and pool.loads == 0
-        answer = pool.run(job(ASK, "a"))
-        assert answer.status == 200 and b'"boolean":true' in answer.body
-    finally:
-        pool.close()
+    pool = copies_pool(size=1)
+    store_kb = _kb(pool.zygote.proc.pid, "Rss")
+    pool.private_limit = store_kb * 1024 // 3
+    (first,) = [w.proc.pid for w in pool._all]
+    assert pool.run(job(ASK, "a")).status == 200
+    assert [w.proc.pid for w in pool._all] == [first] and pool.recycled == 0
+    assert pool.run(job("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "a")).status == 200
+    assert pool.recycled == 1
+    deadline = time.monotonic() + 20
+    while not (pids := [w.proc.pid for w in pool._all]) or pids == [first]:
+        assert time.monotonic() < deadline, "no fresh worker"
+        time.sleep(0.05)
+    (fresh,) = pids
+    assert _kb(fresh, "Private_Dirty") < store_kb / 3
+    assert pool.forks == 2 and pool.loads == 0
+    answer = pool.run(job(ASK, "a"))
+    assert answer.status == 200 and b'"boolean":true' in answer.body
