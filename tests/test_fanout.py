@@ -56,6 +56,20 @@ def test_children_share_the_items_and_results_come_back_in_order(tmp_path):
     assert list(tmp_path.iterdir()) == []  # the results' directory is gone
 
 
+BATCHES = """
+import json, os
+from skillgraph.fanout import fan_out
+print(json.dumps(fan_out(lambda i: os.getpid(), list(range(10)), 2, batch=2)))
+"""
+
+
+def test_a_fresh_child_takes_each_batch(tmp_path):
+    """A child lives for one batch: its private copies of the parent's pages go with it."""
+    pids = json.loads(fresh(BATCHES, tmp_path))
+    assert len(set(pids)) == 5
+    assert [len(set(pids[i:i + 2])) for i in range(0, 10, 2)] == [1] * 5
+
+
 def test_a_failing_item_stops_the_run_and_names_the_item(tmp_path):
     out = fresh(FAILING, tmp_path)
     assert out.strip() == "item 8 of 10: ValueError: no square for seven"
