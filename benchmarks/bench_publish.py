@@ -5,7 +5,9 @@ and competencies moved under 9-99-99-kkk) plus the build's ontology, as a build 
 Per size, in a fresh process: a first (full) publish; a re-publish with nothing changed;
 a re-publish with one label of the last standard changed (the one requirement's wording).
 Reported: files and bytes of the site (and per standard), seconds (and per standard),
-files written by each re-publish, and which groups were rendered.  Publishing renders in
+files written by each re-publish, which groups were rendered, and the largest PSS of all
+the processes (sampled every 5 s: the publishing process and its renderers; the first
+publish is the largest).  Publishing renders in
 one process per CPU (``jobs``; CPU seconds count the forked renderers too); at size 10 a
 full publish in one process is measured beside it (``full_one_process``), and at size 1
 the former layout (``all_formats``: JSON-LD and N-Triples per node too).
@@ -93,7 +95,7 @@ def measure(build_dir: Path, work: Path, sizes: list[int]) -> dict[str, Any]:
         try:  # a full publish takes ~4.5 s per standard on one core, re-publishes ~0.4 s
             doc, _wall = run_child(
                 ["benchmarks/bench_publish.py", str(n), str(build_dir), str(work)],
-                timeout=max(1800, 12 * n))
+                timeout=max(1800, 12 * n), memory_every=5)
         except (TimeoutError, RuntimeError) as exc:
             doc = {"standards": n, "error": str(exc)}
         results.append(doc)

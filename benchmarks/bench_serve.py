@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -36,7 +35,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from common import REPO, Timer, median, say
+from common import REPO, Timer, median, say, tree_memory
 
 KINDS = ("memory", "hybrid", "disk")
 ANCHORED = ("gap", "ladder", "eligibility", "requirements", "exam-blueprint", "pathway")
@@ -56,35 +55,6 @@ def corpus_build(build_dir: Path, n: int, work: Path) -> Path:
                                                                   "graph.nt"))
     write_corpus(build_dir, n, out / "graph.nt")
     return out
-
-
-def tree_memory(pid: int) -> dict[str, Any]:
-    """RSS and PSS (MB) summed over ``pid`` and every descendant, and per process."""
-    children: dict[int, list[int]] = {}
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(proc.name))
-    todo, procs = [pid], []
-    while todo:
-        p = todo.pop()
-        procs.append(p)
-        todo += children.get(p, [])
-    rows = []
-    for p in procs:
-        try:
-            fields = dict(re.findall(r"^(\w+):\s+(\d+) kB", Path(f"/proc/{p}/smaps_rollup")
-                                     .read_text(), re.MULTILINE))
-            cmd = Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:80]
-        except OSError:
-            continue
-        rows.append({"pid": p, "cmd": cmd, "rss_mb": round(int(fields["Rss"]) / 1024),
-                     "pss_mb": round(int(fields["Pss"]) / 1024)})
-    return {"rss_mb": sum(r["rss_mb"] for r in rows), "pss_mb": sum(r["pss_mb"] for r in rows),
-            "processes": rows}
 
 
 def _get(url: str, timeout: float, data: bytes | None = None,

@@ -6,6 +6,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import resource
 import select
 import shutil
@@ -200,25 +201,66 @@ def write_result(out_dir: Path, name: str, payload: dict[str, Any], started: dic
     return path
 
 
-def run_child(args: list[str], *, timeout: float, env: dict[str, str] | None = None
-              ) -> tuple[dict[str, Any], float]:
+def tree_memory(pid: int) -> dict[str, Any]:
+    """RSS and PSS (MB) summed over ``pid`` and every descendant, and per process."""
+    children: dict[int, list[int]] = {}
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(proc.name))
+    todo, procs = [pid], []
+    while todo:
+        p = todo.pop()
+        procs.append(p)
+        todo += children.get(p, [])
+    rows = []
+    for p in procs:
+        try:
+            fields = dict(re.findall(r"^(\w+):\s+(\d+) kB", Path(f"/proc/{p}/smaps_rollup")
+                                     .read_text(), re.MULTILINE))
+            cmd = Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:80]
+        except OSError:
+            continue
+        rows.append({"pid": p, "cmd": cmd, "rss_mb": round(int(fields["Rss"]) / 1024),
+                     "pss_mb": round(int(fields["Pss"]) / 1024)})
+    return {"rss_mb": sum(r["rss_mb"] for r in rows), "pss_mb": sum(r["pss_mb"] for r in rows),
+            "processes": rows}
+
+
+def run_child(args: list[str], *, timeout: float, env: dict[str, str] | None = None,
+              memory_every: float | None = None) -> tuple[dict[str, Any], float]:
     """Run ``python ARGS``, which prints one JSON object on its last stdout line (its
-    progress goes to our stderr); returns that object and the wall seconds it took."""
+    progress goes to our stderr); returns that object and the wall seconds it took.
+    ``memory_every``: sample the PSS of the child and its descendants that often (from
+    here: the child stays single-threaded) and add the largest as ``peak_pss_mb``."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, text=True,
                             env=env, cwd=REPO)
-    try:
-        out, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        raise TimeoutError(f"{' '.join(args[:2])}: no answer after {timeout:.0f} s") from None
+    peak = 0
+    while True:
+        left = timeout - (time.perf_counter() - start)
+        try:
+            out, _ = proc.communicate(timeout=max(0.1, min(memory_every or left, left)))
+            break
+        except subprocess.TimeoutExpired:
+            if time.perf_counter() - start >= timeout:
+                proc.kill()
+                proc.communicate()
+                raise TimeoutError(f"{' '.join(args[:2])}: no answer after {timeout:.0f} s"
+                                   ) from None
+            peak = max(peak, tree_memory(proc.pid)["pss_mb"])
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args[:2])} failed (exit {proc.returncode}; its "
                            "messages are above)")
     lines = [line for line in out.splitlines() if line.strip()]
-    return json.loads(lines[-1]), wall
+    doc = json.loads(lines[-1])
+    if memory_every:
+        doc["peak_pss_mb"] = peak
+    return doc, wall
 
 
 def in_fork(fn: Callable[[], dict[str, Any]], timeout: float) -> dict[str, Any]:

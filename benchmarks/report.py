@@ -382,17 +382,20 @@ def _publish_marginal(doc: dict[str, Any]) -> dict[str, float] | None:
 def publish_table(doc: dict[str, Any]) -> str:
     lines = ["| standards | files | MB | full publish: wall / CPU s "
              "| re-publish, unchanged: wall / CPU s "
-             "| re-publish, one changed: wall / CPU s / groups rendered / files written |",
-             "|---:|---:|---:|---|---|---|"]
+             "| re-publish, one changed: wall / CPU s / groups rendered / files written "
+             "| peak memory, all processes (PSS MB) |",
+             "|---:|---:|---:|---|---|---|---:|"]
     for s in doc["sizes"]:
         if "error" in s:
-            lines.append(f"| {s['standards']} | error: {s['error']} | | | | |")
+            lines.append(f"| {s['standards']} | error: {s['error']} | | | | | |")
             continue
         f, same, one = s["full"], s["unchanged"], s["one_changed"]
+        peak = f"{s['peak_pss_mb']:,}" if "peak_pss_mb" in s else "—"
         lines.append(
             f"| {s['standards']} | {f['files']:,} | {f['bytes'] / 2**20:.1f} | "
             f"{f['wall_s']:.1f} / {f['cpu_s']:.1f} | {same['wall_s']:.1f} / {same['cpu_s']:.1f} | "
-            f"{one['wall_s']:.1f} / {one['cpu_s']:.1f} / {one['rendered']} / {one['written']:,} |")
+            f"{one['wall_s']:.1f} / {one['cpu_s']:.1f} / {one['rendered']} / {one['written']:,} "
+            f"| {peak} |")
     per = _publish_marginal(doc)
     if per:
         lines += ["", f"Per standard added ({per['from']} → {per['to']}): {per['files']:,.0f} "
