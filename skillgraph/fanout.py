@@ -37,7 +37,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["FanOutError", "default_jobs", "fan_out", "thread_count"]
+__all__ = ["FanOutError", "default_jobs", "fan_out", "resident_bytes", "thread_count"]
 
 T = TypeVar("T")
 Progress = Callable[[int, int, int], None]  # (items done, items in all, processes)
@@ -58,12 +58,32 @@ def thread_count() -> int:
         return threading.active_count()
 
 
-def default_jobs() -> int:
-    """The CPUs this process may run on."""
+def default_jobs(per_job_bytes: int = 0) -> int:
+    """The CPUs this process may run on, and no more processes than the memory available
+    holds at ``per_job_bytes`` each (0: not counted)."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cpus = max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+        cpus = max(1, os.cpu_count() or 1)
+    available = _meminfo_bytes("MemAvailable")
+    if per_job_bytes > 0 and available is not None:
+        return max(1, min(cpus, available // per_job_bytes))
+    return cpus
+
+
+def resident_bytes() -> int | None:
+    """This process's resident memory (``/proc/self/status``), None where unknown."""
+    return _meminfo_bytes("VmRSS", "/proc/self/status")
+
+
+def _meminfo_bytes(field: str, path: str = "/proc/meminfo") -> int | None:
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 def fan_out(fn: Callable[[T], Any], items: Sequence[T], jobs: int,

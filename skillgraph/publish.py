@@ -39,7 +39,7 @@ from pathlib import Path
 from .atomic import recover, replace_directory
 from .catalog import catalog
 from .digests import code_digest
-from .fanout import default_jobs, fan_out
+from .fanout import default_jobs, fan_out, resident_bytes
 from .interchange.site import exports_in
 from .server.data import LinkedData, ontology_bytes, serialize
 from .server.describe import Where, human_size, serialize_description, void_triples
@@ -85,6 +85,7 @@ class PublishResult:
     removed: int = 0  # files deleted (of standards that are gone, or pages no more)
     full: bool = True  # written whole (first publish, or settings or code changed)
     bytes: int = 0  # bytes of the site's files
+    jobs: int = 1  # processes asked to render the standards
 
 
 def publish(
@@ -109,10 +110,10 @@ def publish(
     ``progress`` is told how far they are.
     """
     started = time.perf_counter()
-    jobs = default_jobs() if jobs is None else max(1, jobs)
     say = progress or (lambda _m: None)
     site = site.resolve()
     ld = LinkedData.from_build(build_dir, base=base)
+    jobs = _default_jobs() if jobs is None else max(1, jobs)
     iris = ld.resources()
     groups = group_resources(ld.store, ld.base, iris)
     formats = ALL_NODE_FORMATS if all_formats else NODE_FORMATS
@@ -122,7 +123,7 @@ def publish(
         old = None
     unchanged = (_unchanged_groups(site, ld, groups, old, jobs, _counter(say, "checked"))
                  if old is not None else set())
-    result = PublishResult(site, len(iris), 0, 0.0, full=old is None)
+    result = PublishResult(site, len(iris), 0, 0.0, full=old is None, jobs=jobs)
     manifest = Manifest(settings)
     recorder = RecordingStore(ld.store)
     pages = Pages(dataclasses.replace(ld, store=recorder), _site_dumps)  # type: ignore[arg-type]
@@ -297,6 +298,14 @@ def _query_page(endpoint: str | None, base: str) -> str:
 
 
 # --- incremental -------------------------------------------------------------------------
+def _default_jobs() -> int:
+    """One renderer per CPU, as many as the memory available holds: a renderer makes
+    about a quarter of the loaded store its own (~1.1 GB each at 1,000 standards, whose
+    store took 5.2 GB; docs/scaling.md, "Publishing at scale")."""
+    rss = resident_bytes()
+    return default_jobs(per_job_bytes=max(256 * 2**20, (rss or 0) // 4))
+
+
 def _counter(say: Say, verb: str) -> Callable[[int, int, int], None]:
     """Progress of the standards' fan-out as lines for ``say``: every 5 s and at the end."""
     last = [0.0]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from skillgraph.fanout import FanOutError, fan_out
+from skillgraph.fanout import FanOutError, default_jobs, fan_out, resident_bytes
 
 SQUARES = """
 import json, os
@@ -27,7 +27,7 @@ print(json.dumps({"parent": os.getpid(), "results": results, "seen": seen}))
 """
 
 FAILING = """
-from skillgraph.fanout import FanOutError, fan_out
+from skillgraph.fanout import FanOutError, default_jobs, fan_out, resident_bytes
 def fn(i):
     if i == 7:
         raise ValueError("no square for seven")
@@ -95,3 +95,12 @@ def test_results_are_json_values_either_way():
     with pytest.raises(TypeError):
         fan_out(lambda i: {i}, [1], 1)  # a set is no JSON value: refused here too
     assert issubclass(FanOutError, RuntimeError)
+
+
+def test_no_more_jobs_than_the_memory_available_holds():
+    cpus = len(os.sched_getaffinity(0))
+    assert default_jobs() == cpus
+    assert default_jobs(per_job_bytes=2**50) == 1  # a petabyte each: one process
+    assert default_jobs(per_job_bytes=1) == cpus
+    rss = resident_bytes()
+    assert rss is not None and 10 * 2**20 < rss < 64 * 2**30
