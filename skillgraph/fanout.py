@@ -19,7 +19,8 @@ child after 25 standards, growing, when children lived for every ``jobs``-th ite
 Fork safety: the parent forks only while it runs a single thread (``/proc/self/task``;
 pyoxigraph loads and parses on the calling thread), else it runs the items itself, as it
 does for ``jobs`` 1 or a single item.  A child that fails stops the others; its message
-(never a traceback) is raised as :class:`FanOutError`.
+(never a traceback) is raised as :class:`FanOutError`.  A child dies with its parent
+(``PR_SET_PDEATHSIG``): a killed run leaves nothing running.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ Progress = Callable[[int, int, int], None]  # (items done, items in all, process
 
 POLL_S = 0.1
 BATCH = 20  # items per child before a fresh fork takes over
+PR_SET_PDEATHSIG = 1
 
 
 class FanOutError(RuntimeError):
@@ -103,6 +105,7 @@ def fan_out(fn: Callable[[T], Any], items: Sequence[T], jobs: int,
     batches = [range(i, min(i + batch, len(items))) for i in range(0, len(items), batch)]
     scratch = Path(tempfile.mkdtemp(prefix="skillgraph-fanout-"))
     children: dict[int, range] = {}
+    parent = os.getpid()
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -113,7 +116,7 @@ def fan_out(fn: Callable[[T], Any], items: Sequence[T], jobs: int,
                 part = batches.pop(0)
                 pid = os.fork()
                 if pid == 0:
-                    _child(fn, items, part, scratch)  # never returns
+                    _child(fn, items, part, scratch, parent)  # never returns
                 children[pid] = part
             _reap(children, scratch)
             done = sum(1 for p in scratch.iterdir() if p.suffix == ".json"
@@ -132,11 +135,13 @@ def fan_out(fn: Callable[[T], Any], items: Sequence[T], jobs: int,
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _child(fn: Callable[[T], Any], items: Sequence[T], part: range, scratch: Path) -> None:
+def _child(fn: Callable[[T], Any], items: Sequence[T], part: range, scratch: Path,
+           parent: int) -> None:
     code = 1
     i = part.start
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # the parent stops us on Ctrl-C
+        _die_with(parent)
         for i in part:
             data = json.dumps(fn(items[i]), ensure_ascii=False)
             tmp = scratch / f".{i}.json"
@@ -148,6 +153,20 @@ def _child(fn: Callable[[T], Any], items: Sequence[T], part: range, scratch: Pat
             out.write(f"item {i + 1} of {len(items)}: {type(exc).__name__}: {exc}")
     finally:
         os._exit(code)
+
+
+def _die_with(parent: int) -> None:
+    """Be killed when the parent dies (a killed publish leaves no renderers running)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # no prctl(2) here: the parent's finally still stops us when it can
+    if os.getppid() != parent:  # it died before prctl took effect
+        os._exit(1)
 
 
 def _reap(children: dict[int, range], scratch: Path) -> None:

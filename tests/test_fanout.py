@@ -104,3 +104,43 @@ def test_no_more_jobs_than_the_memory_available_holds():
     assert default_jobs(per_job_bytes=1) == cpus
     rss = resident_bytes()
     assert rss is not None and 10 * 2**20 < rss < 64 * 2**30
+
+
+SLOW = """
+import os, sys, time
+from pathlib import Path
+from skillgraph.fanout import fan_out
+here = Path(sys.argv[1])
+def fn(i):
+    (here / f"{os.getpid()}.pid").write_text("")
+    time.sleep(60)
+fan_out(fn, list(range(4)), 2)
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return True
+    return state in ("Z", "X")  # a zombie of ours: dead, not yet reaped
+
+
+def test_children_die_with_a_killed_parent(tmp_path):
+    import signal
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", SLOW, str(tmp_path)])
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(tmp_path.glob("*.pid"))) < 2:
+            assert time.monotonic() < deadline, "the children did not start"
+            time.sleep(0.05)
+        children = [int(p.stem) for p in tmp_path.glob("*.pid")]
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        while not all(_gone(pid) for pid in children):
+            assert time.monotonic() < deadline, "a child outlived its parent"
+            time.sleep(0.05)
+    finally:
+        parent.kill()
