@@ -419,8 +419,8 @@ def publish_table(doc: dict[str, Any]) -> str:
     jobs = next((s["jobs"] for s in doc["sizes"] if "jobs" in s), None)
     alone = next((s for s in doc["sizes"] if "full_one_process" in s), None)
     if jobs:
-        lines += ["", f"Publishing renders the standards in {jobs} processes (one per CPU; "
-                  "CPU seconds include them)."]
+        lines += ["", f"Publishing renders the standards in {jobs} processes (one per CPU, as "
+                  "many as the memory holds; CPU seconds include them)."]
     if alone:
         one, both = alone["full_one_process"], alone["full"]
         lines[-1] += (f" In one process (`--jobs 1`) the full publish of {alone['standards']} "
