@@ -39,8 +39,8 @@ def job(query: str, client: str) -> dict[str, Any]:
 def make_pool(built) -> Iterator[Any]:
     pools: list[QueryPool] = []
 
-    def make(**options: Any) -> QueryPool:
-        pool = QueryPool(built.out, memory_limit=MEMORY_LIMIT, **options)
+    def make(build: Path | None = None, **options: Any) -> QueryPool:
+        pool = QueryPool(build or built.out, memory_limit=MEMORY_LIMIT, **options)
         pools.append(pool)
         pool.start()
         if pool.zygote is None:
@@ -157,30 +157,11 @@ def ten_copies(built: Any, tmp_path: Path) -> Path:
     return build
 
 
-@pytest.fixture
-def copies_pool(built, tmp_path) -> Iterator[Any]:
-    """Start a pool of ``size`` workers on ten copies of the build; closed after the test."""
-    pools: list[QueryPool] = []
-
-    def make(size: int) -> QueryPool:
-        pool = QueryPool(ten_copies(built, tmp_path), memory_limit=MEMORY_LIMIT, size=size,
-                         timeout=20)
-        pools.append(pool)
-        pool.start()
-        if pool.zygote is None:
-            pytest.skip(f"no zygote here: {pool.no_zygote}")
-        return pool
-
-    yield make
-    for pool in pools:
-        pool.close()
-
-
-def test_forked_workers_share_the_zygotes_store_until_they_scan_it(copies_pool):
+def test_forked_workers_share_the_zygotes_store_until_they_scan_it(make_pool, built, tmp_path):
     """A worker is told the store's size: counting it reads every quad, which on Oxigraph's
     in-memory store writes to every page, and made each worker a private copy of the
     store (docs/scaling.md, "Memory or disk: serve --store")."""
-    pool = copies_pool(size=2)
+    pool = make_pool(ten_copies(built, tmp_path), size=2, timeout=20)
     store_kb = _kb(pool.zygote.proc.pid, "Rss")
     assert pool.zygote.triples > 200_000 and store_kb > 80_000
     for worker in pool._all:
@@ -195,12 +176,14 @@ def test_forked_workers_share_the_zygotes_store_until_they_scan_it(copies_pool):
         assert growth >= (_kb(worker.proc.pid, "Private_Dirty") - 8 * 1024) * 1024
 
 
-def test_a_worker_that_made_the_store_its_own_is_replaced_by_a_fresh_fork(copies_pool):
+def test_a_worker_that_made_the_store_its_own_is_replaced_by_a_fresh_fork(
+    make_pool, built, tmp_path
+):
     """Past ``private_limit`` a worker is retired after its answer and a fresh fork takes
     its place: the server holds one store plus a bounded part per worker."""
     import time
 
-    pool = copies_pool(size=1)
+    pool = make_pool(ten_copies(built, tmp_path), size=1, timeout=20)
     store_kb = _kb(pool.zygote.proc.pid, "Rss")
     pool.private_limit = store_kb * 1024 // 3
     (first,) = [w.proc.pid for w in pool._all]
