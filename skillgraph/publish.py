@@ -20,7 +20,8 @@ last) marks the standards being replaced so that a killed run is redone.
 Deterministic: the same build gives the same bytes, whatever ``jobs``.
 
 The standards are rendered (and, on a re-publish, checked for changes) by ``jobs`` forked
-processes sharing the loaded store (:mod:`skillgraph.fanout`; one per CPU by default).
+processes sharing the loaded store (:mod:`skillgraph.fanout`; by default one per CPU, as
+many as the memory available holds).
 """
 
 from __future__ import annotations
@@ -144,10 +145,11 @@ def publish(
         done = dict(zip(todo, fan_out(render_group, todo, jobs, _counter(say, "rendered")),
                         strict=True))
         for group in groups:
-            if group in kept and old is not None:
+            if group in kept:
+                assert old is not None and reuse is not None  # kept is empty otherwise
                 manifest.groups[group] = old.groups[group]
                 result.skipped.append(group)
-                source = reuse or root
+                source = reuse
             else:
                 files, digest = done[group]
                 manifest.groups[group] = GroupState(digest, files)
@@ -297,7 +299,7 @@ def _query_page(endpoint: str | None, base: str) -> str:
     return render("query.html", here="query.html", live=False, **context)
 
 
-# --- incremental -------------------------------------------------------------------------
+# --- rendering in processes ---------------------------------------------------------------
 def _default_jobs() -> int:
     """One renderer per CPU, as many as the memory available holds: a renderer makes
     about a quarter of the loaded store its own (~1.1 GB each at 1,000 standards, whose
@@ -320,6 +322,7 @@ def _counter(say: Say, verb: str) -> Callable[[int, int, int], None]:
     return tell
 
 
+# --- incremental -------------------------------------------------------------------------
 def _unchanged_groups(
     site: Path, ld: LinkedData, groups: dict[str, list[str]], old: Manifest, jobs: int,
     progress: Callable[[int, int, int], None],
