@@ -47,8 +47,15 @@ def test_mixed_load_from_16_clients_is_answered_correctly(loadtest, built, skill
 def test_a_cross_join_is_stopped_while_the_other_clients_are_served(loadtest, built, live_server):
     """live_server stops queries after 1.5 s.  While a three-way cross join runs into that
     limit, 16 clients go on: all answered, correctly, and none of them waits for it (their
-    p99 stays under the time the cross join held its worker)."""
+    p99 stays under the time the cross join held its worker).
+
+    The server has seen every query text once before the run: a new text is parsed first
+    (~50 ms), and during that cold start 16 clients keep two cores busy on their own, so
+    their latency would say nothing about the cross join (the cold start under load is
+    the test above's, with the default limits)."""
     checks = loadtest.plan(built.out, live_server, max_results=1000)  # live_server's cap
+    _, wrong = loadtest.warm(live_server, checks)
+    assert not wrong, wrong[:5]
     report = loadtest.run(
         live_server, checks, requests=800, concurrency=16, max_seconds=120, heavy=1
     )

@@ -25,11 +25,12 @@ ASK = "ASK { ?s ?p ?o }"
 
 
 # --------------------------------------------------------------------------- fair pool
-def _taker(pool: FairPool[str], order: list[str]):
-    """A client thread's body: take a worker, note the order, give it back."""
+def _taker(pool: FairPool[str], order: list[str], timeout: float = 10):
+    """A client thread's body: take a worker (waiting up to ``timeout``), note the order,
+    give it back."""
 
     def wait(client: str) -> None:
-        item = pool.take(client, 10)
+        item = pool.take(client, timeout)
         order.append(client)
         assert item is not None
         pool.done(client)
@@ -72,6 +73,51 @@ def test_waiting_longer_does_not_put_a_client_before_one_that_used_less():
     greedy.join(5)
     modest.join(5)
     assert order == ["modest", "greedy"]
+
+
+def _race(pool: FairPool[str], first: str, waited: float, second: str, timeout: float):
+    """``first`` waits ``waited`` s, then ``second`` asks too; one worker is put: the order."""
+    order: list[str] = []
+    wait = _taker(pool, order, timeout)
+    threads = [threading.Thread(target=wait, args=(first,))]
+    threads[0].start()
+    time.sleep(waited)
+    threads.append(threading.Thread(target=wait, args=(second,)))
+    threads[1].start()
+    time.sleep(0.1)
+    pool.put("worker")
+    for t in threads:
+        t.join(5)
+    return order
+
+
+def test_a_light_query_waiting_half_its_time_goes_before_one_that_used_less():
+    """Under 16 light clients on 3 workers the one that happened to use a little more was
+    passed over until its wait ran out (503); past half of it, it goes first."""
+    pool: FairPool[str] = FairPool(per_client=1, queue=4)
+    pool.charge("busier", 0.3)  # light: no long query
+    assert _race(pool, "busier", 0.7, "modest", timeout=1.2) == ["busier", "modest"]
+
+
+def test_a_heavy_query_gets_no_precedence_for_waiting():
+    pool: FairPool[str] = FairPool(per_client=1, queue=4)
+    pool.charge("cross-join", 1.0, long=True)
+    assert _race(pool, "cross-join", 0.7, "modest", timeout=1.2) == ["modest", "cross-join"]
+
+
+def test_a_waiting_query_gets_the_reserve_once_no_light_client_is_about():
+    """The hand-out order changes with time alone: the reserved worker goes to a heavy
+    client already waiting once the light one has been quiet for the window, without
+    waiting for another worker to come back."""
+    pool: FairPool[str] = FairPool(per_client=1, queue=4, reserve=1, light_window=0.3)
+    pool.charge("cross-join", 1.0, long=True)
+    pool.put("w1")
+    assert pool.take("light", 0.3) == "w1"
+    pool.done("light")
+    pool.put("w1")
+    started = time.monotonic()
+    assert pool.take("cross-join", 2.0) == "w1"
+    assert time.monotonic() - started < 1.0
 
 
 def test_one_long_query_keeps_a_client_from_the_reserved_worker():

@@ -16,7 +16,12 @@ kept every worker busy: everyone else waited for the timeout and got 503.  Here:
   for about a minute): clients sending cross joins share what is left, so a cheap query
   finds a worker at once.  The reserve is kept only while light clients are about (one
   asked in the last :data:`LIGHT_WINDOW` seconds): when every query runs long (an
-  overloaded machine) it would otherwise sit idle while all of them wait.
+  overloaded machine) it would otherwise sit idle while all of them wait;
+- a light client's query that has waited half its time for a worker goes first (oldest
+  first): the order by usage is there to keep heavy clients from crowding out light ones,
+  not to pass over a light client that happened to use a little more until it is refused.
+  Measured under 16 light clients on 3 workers with a 1.5 s wait: 1–9 of 800 requests got
+  503, SPARQL p99 1.5 s (the wait limit), without it.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ class _Waiter:
     seq: int  # arrival order
     client: str
     heavy: bool = False
+    overdue_at: float = math.inf  # from then on a light query goes before the others
 
 
 class FairPool(Generic[T]):
@@ -100,17 +106,20 @@ class FairPool(Generic[T]):
             heavy = self.usage(client, now, long=True) > HEAVY_SECONDS
             if not heavy:
                 self._light_seen = now
-            me = _Waiter(next(self._seq), client, heavy)
+            me = _Waiter(next(self._seq), client, heavy, now + timeout / 2)
             self._waiting.append(me)
-            deadline = time.monotonic() + timeout
+            deadline = now + timeout
             try:
                 while True:
                     if self._idle and self._first_eligible() is me:
                         self._running[client] += 1
                         return self._idle.pop()
-                    left = deadline - time.monotonic()
+                    now = time.monotonic()
+                    left = deadline - now
                     if left <= 0:
                         return None
+                    if self._idle:  # an idle item not ours: the order may change by itself
+                        left = min(left, max(0.001, self._next_change(now) - now))
                     self._cond.wait(left)
             finally:
                 self._waiting.remove(me)
@@ -126,8 +135,20 @@ class FairPool(Generic[T]):
         ]
         if not eligible:
             return None
+        overdue = [w for w in eligible if not w.heavy and now >= w.overdue_at]
+        if overdue:
+            return min(overdue, key=lambda w: w.seq)
         usage = {c: self.usage(c, now) for c in {w.client for w in eligible}}
         return min(eligible, key=lambda w: (usage[w.client], w.seq))
+
+    def _next_change(self, now: float) -> float:
+        """When the hand-out order next changes with no item put or taken: a light query
+        becomes overdue, or the reserve is given up (no light client about)."""
+        changes = [w.overdue_at for w in self._waiting if w.overdue_at > now]
+        given_up = self._light_seen + self.light_window
+        if given_up > now:
+            changes.append(given_up)
+        return min(changes, default=math.inf)
 
     def done(self, client: str) -> None:
         """``client``'s query has given its item back (or had it retired)."""
