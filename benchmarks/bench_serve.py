@@ -16,9 +16,9 @@ at 1,000 standards a worker holds ~5.5 GB, above the default 2 GB), and records:
   and its workers counted once), after the queries;
 - the wall time of each anchored catalog query over HTTP (median of a few), and of one
   linked-data page;
-- a curriculum upload (``examples/``, the page's form): the first (the server indexes the
-  standards and starts the mapping worker) and the second, and the process tree's PSS
-  after it (``curriculum``).
+- a curriculum upload (``examples/``, the page's form): the first (the server lists the
+  trade-levels, indexes the target's standard and starts the mapping worker) and the
+  second, and the process tree's PSS after it (``curriculum``).
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ KINDS = ("memory", "hybrid", "disk")
 ANCHORED = ("gap", "ladder", "eligibility", "requirements", "exam-blueprint", "pathway")
 PAGE = "/id/occupation/4-09-07-04"
 SHEET = REPO / "examples" / "carbon-accounting-program.csv"
-TARGET = "碳排放核算员/三级"
+# the target by IRI: a corpus of copies names each trade many times (copy 1 keeps the codes)
+TARGET = "https://w3id.org/skillgraph/id/occupation/4-09-07-04/trade/accounting/level/3"
 
 
 def corpus_build(build_dir: Path, n: int, work: Path) -> Path:
@@ -67,9 +68,9 @@ def _get(url: str, timeout: float, data: bytes | None = None,
 
 
 def upload(url: str, timeout: float) -> tuple[float, int]:
-    """Post the example sheet to ``/curriculum``: seconds and HTTP status (a corpus of
-    copies names each trade many times, so the answer may be the sheet's issues: the
-    mapping worker answers either way)."""
+    """Post the example sheet to ``/curriculum``: seconds and HTTP status (200: the sheet
+    was mapped; the server indexes the target's standard alone, so the sheet's references
+    are unambiguous however many copies the corpus holds)."""
     import httpx
 
     t = time.perf_counter()

@@ -59,7 +59,7 @@ def test_upload_form_in_the_browser_shows_the_report(browser, built, skillgraph_
     browser.get(skillgraph_server.base + "/curriculum")
     form = _wait(browser, lambda d: d.find_element(By.ID, "curriculum-form"), "no upload form")
     form.find_element(By.ID, "curriculum-file").send_keys(str(EXAMPLE))
-    Select(form.find_element(By.ID, "curriculum-target")).select_by_value("碳排放核算员/3")
+    Select(form.find_element(By.ID, "curriculum-target")).select_by_value(ACC3)
     form.find_element(By.ID, "curriculum-submit").click()
     heatmap = _wait(browser, lambda d: d.find_element(By.ID, "heatmap"), "no report came back")
     assert "碳排放核算员三级" in browser.title

@@ -19,6 +19,7 @@ from skillgraph.curriculum import (
     resolve,
     resolve_level,
 )
+from skillgraph.curriculum.index import TradeLevelInfo, load_directory
 from skillgraph.curriculum.report import render, tables
 from skillgraph.curriculum.table import HEADER_ALIASES, read_table
 from skillgraph.store import store_from_build
@@ -193,3 +194,47 @@ def test_one_course_may_teach_the_same_code_of_two_occupations(tmp_path, built_a
     loaded = read_curriculum(path, both)  # SHACL would refuse two rows on one node
     (course,) = loaded.curriculum.courses
     assert len({m.target for m in course.mappings}) == 2
+
+
+def test_the_index_of_one_standard_is_the_whole_index_restricted_to_it(built_all):
+    """What the server maps an upload against: its target's standard alone, indexed from
+    that occupation's nodes (the whole index of 1,000 standards took minutes)."""
+    store = store_from_build(built_all.out)
+    whole = load_index(store)
+    occupations = {tl.occupation for tl in whole.trade_levels.values()}
+    assert len(occupations) >= 2 and "" not in occupations
+    for occ in occupations:
+        one = load_index(store, [occ])
+        levels = {iri for iri, tl in whole.trade_levels.items() if tl.occupation == occ}
+        assert one.trade_levels == {iri: whole.trade_levels[iri] for iri in levels}
+        assert one.functions == {
+            iri: fn for iri, fn in whole.functions.items() if fn.trade_level in levels
+        }
+        assert one.requirements == {
+            iri: r for iri, r in whole.requirements.items() if r.trade_level in levels
+        }
+        assert one.competencies == {
+            comp: reqs for comp, reqs in whole.competencies.items()
+            if whole.requirements[reqs[0]].trade_level in levels
+        }  # fmt: skip
+        assert one.rank_names == whole.rank_names
+    assert load_index(store, occupations) == whole
+    with pytest.raises(ValueError, match="none of the occupations"):
+        load_index(store, ["https://example.org/no-such-occupation"])
+
+
+def test_the_directory_lists_every_trade_level_and_resolves_targets(built_all):
+    """The server's picker and target resolution: every trade-level with its occupation,
+    names and hours, no requirements."""
+    store = store_from_build(built_all.out)
+    whole, directory = load_index(store), load_directory(store)
+    assert directory.requirements == {} and directory.functions == {}
+
+    def card(tl: TradeLevelInfo) -> tuple:
+        return tl.occupation, tl.ref, tl.label, tl.rank, tl.training_hours, tl.trade_name_en
+
+    assert {i: card(t) for i, t in directory.trade_levels.items()} == {
+        i: card(t) for i, t in whole.trade_levels.items()
+    }
+    for iri, tl in whole.trade_levels.items():
+        assert resolve_level(tl.label, directory).iri == iri

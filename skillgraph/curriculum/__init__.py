@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from .coverage import Coverage, compute_coverage
-from .index import StandardIndex, load_index
+from .index import StandardIndex, load_directory, load_index
 from .loader import default_iri, load_curriculum
 from .model import Course, Curriculum, Mapping
 from .rdf import add_to_store, curriculum_to_graph, to_trig
@@ -39,6 +39,7 @@ __all__ = [
     "curriculum_to_graph",
     "default_iri",
     "load_curriculum",
+    "load_directory",
     "load_index",
     "read_curriculum",
     "read_table",

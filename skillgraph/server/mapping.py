@@ -4,11 +4,11 @@ An upload is parsed by openpyxl or csv, validated with SHACL and rendered: secon
 on a bad day, and a crafted sheet must not be able to hold the server.  So each upload
 runs in a process of a small pool (``size``, one by default: the machine's other cores
 answer SPARQL); a mapping that outlives ``timeout`` seconds is killed and its worker
-replaced, and a client who finds every worker busy for ``wait`` seconds gets 503.  The
-worker is sent the server's index of the served standards (``curriculum.load_index``,
-made once by the server for its picker) as its first frame: it never loads the store, so
-it starts at once and holds only the index, however many standards the server serves
-(loading the store again took ~60 s and ~5 GB at 1,000 standards).  It caps its address
+replaced, and a client who finds every worker busy for ``wait`` seconds gets 503.  Each
+job carries the index of the target's standard (``curriculum.load_index`` of its
+occupation, made and kept by the server, pickled once): the worker never loads the store,
+so it starts at once and holds one standard's index, however many standards the server
+serves (loading the store again took ~60 s and ~5 GB at 1,000 standards).  It caps its address
 space like the query workers and leaves the network (``worker.isolate_network``): it
 opens only the temporary copy of the upload (``curriculum.upload``), never a file a
 client names.
@@ -26,10 +26,7 @@ import sys
 import threading
 import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from ..curriculum.index import StandardIndex
+from typing import Any
 
 __all__ = ["MappingBusy", "MappingFailed", "MappingPool"]
 
@@ -46,8 +43,8 @@ class MappingFailed(RuntimeError):
 
 
 def _worker_main(memory_limit: int) -> None:
-    """Read the index (the first frame), say ready, then map uploads until stdin closes."""
-    from .worker import _Exact, _read_frame, _write_frame, answer_jobs, isolate_network
+    """Say ready, then map uploads until stdin closes."""
+    from .worker import _write_frame, answer_jobs, isolate_network
 
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints go to stderr, never into the protocol
@@ -59,17 +56,11 @@ def _worker_main(memory_limit: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     from ..curriculum.upload import UploadError, map_upload
 
-    try:
-        index = pickle.loads(_read_frame(_Exact(inp)))
-    except EOFError:
-        return  # the server stopped before sending it
-    except Exception as exc:  # reported to the server, which answers 503
-        _write_frame(out, {"ready": False, "error": f"{type(exc).__name__}: {exc}"})
-        return
     _write_frame(out, {"ready": True})
 
     def answer(job: dict[str, Any]) -> dict[str, Any]:
         try:
+            index = pickle.loads(job["index"])  # made by the server, from the build
             return {"report": map_upload(job["name"], job["data"], job["target"], index)}
         except UploadError as exc:
             return {"issues": exc.issues}
@@ -113,12 +104,10 @@ class _Worker:
 
 
 class MappingPool:
-    """``size`` mapping workers, started on first use (most servers never map a sheet),
-    each given ``index``."""
+    """``size`` mapping workers, started on first use (most servers never map a sheet)."""
 
     def __init__(
         self,
-        index: StandardIndex,
         *,
         size: int = 1,
         timeout: float = DEFAULT_TIMEOUT,
@@ -126,8 +115,6 @@ class MappingPool:
         memory_limit: int = 0,
         start_timeout: float = 30.0,
     ) -> None:
-        # pickled once, sent to each worker as it starts
-        self._index = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
         self.size = size
         self.timeout = timeout
         self.wait = wait
@@ -149,7 +136,6 @@ class MappingPool:
         with self._lock:
             self._all.add(worker)
         try:
-            worker.send(self._index)
             hello = worker.receive(self.start_timeout)
         except (EOFError, OSError):
             hello = {"error": "it stopped while starting"}
@@ -164,8 +150,9 @@ class MappingPool:
         with self._lock:
             self._all.discard(worker)
 
-    def run(self, name: str, data: bytes, target: str) -> dict[str, Any]:
-        """Map one upload: ``{"report": MappedReport}`` or ``{"issues": [Issue, …]}``.
+    def run(self, name: str, data: bytes, target: str, index: bytes) -> dict[str, Any]:
+        """Map one upload onto the trade-level ``target`` (IRI) of the standard ``index``
+        (a pickled ``StandardIndex``): ``{"report": MappedReport}`` or ``{"issues": […]}``.
 
         Blocking (call it from a thread).  Raises :class:`MappingBusy` when no worker is
         free within ``wait`` seconds, :class:`MappingFailed` on timeout or a dead worker.
@@ -182,7 +169,7 @@ class MappingPool:
                     self._retire(worker)
                 worker = self._spawn()
             try:
-                worker.send({"name": name, "data": data, "target": target})
+                worker.send({"name": name, "data": data, "target": target, "index": index})
                 answer = worker.receive(self.timeout)
             except (EOFError, OSError):
                 code = worker.proc.poll()

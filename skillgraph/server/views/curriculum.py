@@ -1,7 +1,10 @@
 """``/curriculum``: map a curriculum spreadsheet onto a trade-level in the browser.
 
 - ``GET /curriculum``: the upload form (file, target picker of the served graph's
-  trade-levels, format) and the template download.
+  trade-levels, format) and the template download.  The picker needs only the
+  trade-levels (``load_directory``); an upload or a template indexes the standard of its
+  target alone (``load_index`` of its occupation, kept for the next ones), so the first
+  upload takes a second, not minutes, however many standards the server holds.
 - ``POST /curriculum`` (multipart): the coverage report as a page (heatmap, gaps, hours),
   with its JSON and CSV downloads as ``data:`` links; ``format=json`` or ``format=csv``
   answers with the download itself.  Nothing is stored: the form is parsed by Starlette
@@ -17,8 +20,10 @@
 from __future__ import annotations
 
 import base64
+import pickle
 import threading
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -29,7 +34,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ...curriculum.index import StandardIndex, TradeLevelInfo, load_index
+from ...curriculum.index import StandardIndex, TradeLevelInfo, load_directory, load_index
 from ...curriculum.refs import RefError, resolve_level
 from ...curriculum.report import stylesheet
 from ...curriculum.table import LIMITS, Issue
@@ -45,26 +50,48 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _lock = threading.Lock()
 
 
+SHARDS_KEPT = 16  # standards whose index the server keeps for the next upload
+
+
 @dataclass
 class _State:
-    index: StandardIndex
+    directory: StandardIndex  # every trade-level, no requirements: the picker, the targets
     pool: MappingPool
     levels: list[TradeLevelInfo]  # the picker's order: by occupation/trade name, 五级 → 一级
+    store: Any  # the pages' store, which the standards are indexed from
+    shards: OrderedDict[str, tuple[StandardIndex, bytes]] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def index_of(self, level: TradeLevelInfo) -> tuple[StandardIndex, bytes]:
+        """The index of ``level``'s standard and its pickle (what the mapping worker is
+        sent), made on first use; the last :data:`SHARDS_KEPT` are kept."""
+        with self.lock:
+            found = self.shards.get(level.occupation)
+            if found is not None:
+                self.shards.move_to_end(level.occupation)
+                return found
+        index = load_index(self.store, [level.occupation])
+        found = index, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+        with self.lock:
+            self.shards[level.occupation] = found
+            while len(self.shards) > SHARDS_KEPT:
+                self.shards.popitem(last=False)
+        return found
 
 
 def _state(request: Request) -> _State:
-    """The index of the served graph (for the picker and templates) and the mapping pool,
+    """The served graph's trade-levels (for the picker and targets) and the mapping pool,
     made on first use and kept with the app."""
     app_state = request.app.state
     with _lock:
         found = getattr(app_state, "curriculum", None)
         if found is None:
             s = site(request)
-            index = load_index(s.ld.store)
-            limit = s.config.memory_limit_mb * 2**20
-            pool = MappingPool(index, memory_limit=limit)
-            levels = sorted(index.trade_levels.values(), key=lambda t: (t.trade_name, -t.rank))
-            found = app_state.curriculum = _State(index, pool, levels)
+            directory = load_directory(s.ld.store)
+            pool = MappingPool(memory_limit=s.config.memory_limit_mb * 2**20)
+            levels = sorted(directory.trade_levels.values(),
+                            key=lambda t: (t.trade_name, -t.rank))  # fmt: skip
+            found = app_state.curriculum = _State(directory, pool, levels, s.ld.store)
     return found
 
 
@@ -104,7 +131,7 @@ async def _upload(request: Request, state: _State) -> Response:
         return _page(request, state, status=400, target=target,
                      error=f"format {fmt!r}: one of {', '.join(FORMATS)}")
     try:
-        level = resolve_level(target, state.index) if target else None
+        level = resolve_level(target, state.directory) if target else None
     except RefError as exc:
         return _page(request, state, status=400, target=target, fmt=fmt,
                      error=f"目标 target {target!r}: {exc}")
@@ -112,7 +139,8 @@ async def _upload(request: Request, state: _State) -> Response:
         return _page(request, state, status=400, fmt=fmt,
                      error="选择目标等级 / choose the target trade-level")
     try:
-        answer = await anyio.to_thread.run_sync(state.pool.run, name, data, level.iri)
+        _, index = await anyio.to_thread.run_sync(state.index_of, level)
+        answer = await anyio.to_thread.run_sync(state.pool.run, name, data, level.iri, index)
     except MappingBusy as exc:
         return _page(request, state, status=503, target=target, fmt=fmt,
                      error=f"{exc}; try again in a few seconds")
@@ -157,14 +185,15 @@ async def template_download(request: Request) -> Response:
     state = await anyio.to_thread.run_sync(_state, request)
     target = request.query_params.get("target", "").strip()
     try:
-        level = resolve_level(target, state.index) if target else None
+        level = resolve_level(target, state.directory) if target else None
     except RefError as exc:
         return _page(request, state, status=400, target=target,
                      error=f"目标 target {target!r}: {exc}")
     if level is None:
         return _page(request, state, status=400, error="选择目标等级 / choose the target "
                      "trade-level for the template")  # fmt: skip
-    data = await anyio.to_thread.run_sync(template_xlsx, state.index, level)
+    index, _ = await anyio.to_thread.run_sync(state.index_of, level)
+    data = await anyio.to_thread.run_sync(template_xlsx, index, index.trade_levels[level.iri])
     return _download(data, XLSX, template_name(level))
 
 
