@@ -286,3 +286,92 @@ def test_mapping_pool_reports_bad_sheets_as_issues(shard):
         assert issue.file == "x.csv" and issue.row == 2 and "no trade named" in issue.message
     finally:
         pool.close()
+
+
+# --------------------------------------------------------------------------- many standards
+COPIES = 25  # × 24 trade-levels: past the picker's PICKER_ALL, so an occupation comes first
+
+
+def copy_iri(iri: str, k: int) -> str:
+    return iri.replace("/occupation/4-09-07-04", f"/occupation/9-99-99-{k:02d}")
+
+
+@pytest.fixture(scope="module")
+def many(built, tmp_path_factory):
+    """A server holding COPIES copies of the standard, each under its own occupation code
+    (the names repeat, as trade names may across real standards): a national server in
+    miniature."""
+    import shutil
+
+    import engines
+
+    out = tmp_path_factory.mktemp("many") / "build"
+    shutil.copytree(built.out, out, ignore=shutil.ignore_patterns("store", "store.json",
+                                                                  "graph.nt"))  # fmt: skip
+    text = (built.out / "graph.nt").read_text(encoding="utf-8")
+    with (out / "graph.nt").open("w", encoding="utf-8") as graph:
+        for k in range(COPIES):
+            graph.write(copy_iri(text, k) if k else text)
+    log = tmp_path_factory.mktemp("curriculum-many") / "serve.log"
+    with engines.serving(out, log) as srv:
+        yield srv.base
+
+
+def select_values(page: str, name: str) -> list[str]:
+    found = re.findall(rf'<select name="{name}" id="curriculum-{name}".*?</select>', page, re.S)
+    return re.findall(r'<option value="([^"]+)"', found[0]) if found else []
+
+
+def test_with_many_standards_the_picker_asks_for_the_occupation_first(many):
+    r = httpx.get(f"{many}/curriculum")
+    assert r.status_code == 200
+    occupations = select_values(r.text, "occupation")
+    assert len(occupations) == COPIES and CARBON in occupations
+    assert select_values(r.text, "target") == []  # no level before an occupation
+    assert "choose the occupation first" in r.text
+    assert len(r.content) < 64 * 1024  # not every trade-level of every standard
+
+
+def test_an_occupation_or_a_target_lists_that_standards_levels(many, index):
+    seventh = copy_iri(CARBON, 7)
+    r = httpx.get(f"{many}/curriculum", params={"occupation": seventh})
+    assert sorted(select_values(r.text, "target")) == sorted(
+        copy_iri(iri, 7) for iri in index.trade_levels
+    )
+    r = httpx.get(f"{many}/curriculum", params={"target": copy_iri(ACC3, 7)})
+    assert re.search(rf'<option value="{re.escape(seventh)}" selected>', r.text)
+    assert re.search(rf'<option value="{re.escape(copy_iri(ACC3, 7))}" selected>', r.text)
+
+
+def test_an_upload_is_mapped_against_its_targets_standard_alone(many, coverage):
+    """The sheet names 碳排放核算员/3/…, a trade every copy has: against the target's own
+    standard the names are unambiguous, and the report is the single standard's."""
+    r = post(many, EXAMPLE.name, EXAMPLE.read_bytes(), target=copy_iri(ACC3, 7), fmt="json")
+    assert r.status_code == 200, text_of(r.text.partition('id="curriculum-error"')[2])[:2000]
+    expected = render(coverage, "json").decode()
+    assert r.content.decode() == copy_iri(expected, 7)
+
+
+def test_in_the_browser_the_occupation_then_its_level_then_the_report(browser, many):
+    """A designer on a national server: the occupation picked first, its levels offered,
+    one picked, the sheet uploaded, the report back (screenshots of both steps)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    from test_browser import _wait, screenshot
+
+    browser.get(many + "/curriculum")
+    pick = _wait(browser, lambda d: d.find_element(By.ID, "occupation-form"), "no picker")
+    Select(pick.find_element(By.ID, "curriculum-occupation")).select_by_value(copy_iri(CARBON, 7))
+    pick.find_element(By.ID, "occupation-submit").click()
+    form = _wait(browser, lambda d: d.find_element(By.ID, "curriculum-form"), "no upload form")
+    target = Select(_wait(browser, lambda d: d.find_element(By.ID, "curriculum-target")
+                          if len(d.find_elements(By.CSS_SELECTOR, "#curriculum-target option")) > 1
+                          else None, "no levels after the occupation"))  # fmt: skip
+    screenshot(browser, "curriculum-many-standards-levels")
+    target.select_by_value(copy_iri(ACC3, 7))
+    form = browser.find_element(By.ID, "curriculum-form")
+    form.find_element(By.ID, "curriculum-file").send_keys(str(EXAMPLE))
+    form.find_element(By.ID, "curriculum-submit").click()
+    _wait(browser, lambda d: d.find_element(By.ID, "heatmap"), "no report came back")
+    assert "碳排放核算员三级" in browser.title
+    screenshot(browser, "curriculum-many-standards-report", max_height=1600)

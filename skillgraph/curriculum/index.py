@@ -74,6 +74,7 @@ class TradeLevelInfo:
     basic_theory_weight: int = 0  # 职业道德 + 基础知识 rows of the theory table
     weight_total: int = 0  # every printed percent of both tables (200 when both sum to 100)
     occupation: str = ""  # IRI of its occupation
+    occupation_name: str = ""  # 碳排放管理员
 
     @property
     def ref(self) -> str:
@@ -276,6 +277,7 @@ def _trade_levels(
             label=row.get("label", ""),
             training_hours=int(row["hours"]) if "hours" in row else None,
             occupation=row["occ"],
+            occupation_name=row.get("ozh", ""),
         )
     return levels
 

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import pickle
 import threading
 from collections import OrderedDict
@@ -51,6 +52,9 @@ _lock = threading.Lock()
 
 
 SHARDS_KEPT = 16  # standards whose index the server keeps for the next upload
+# up to this many trade-levels the picker lists them all; beyond, an occupation is chosen
+# first (1,000 standards have ~14,500: a page of several MB)
+PICKER_ALL = 300
 
 
 @dataclass
@@ -59,8 +63,27 @@ class _State:
     pool: MappingPool
     levels: list[TradeLevelInfo]  # the picker's order: by occupation/trade name, 五级 → 一级
     store: Any  # the pages' store, which the standards are indexed from
+    occupations: list[tuple[str, str]] = field(default_factory=list)  # (IRI, name) by name
+    by_occupation: dict[str, list[TradeLevelInfo]] = field(default_factory=dict)
     shards: OrderedDict[str, tuple[StandardIndex, bytes]] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        for tl in self.levels:
+            self.by_occupation.setdefault(tl.occupation, []).append(tl)
+        names = {tl.occupation: tl.occupation_name or tl.occupation for tl in self.levels}
+        self.occupations = sorted(names.items(), key=lambda item: (item[1], item[0]))
+
+    def picker(self, target: str, occupation: str) -> tuple[list[TradeLevelInfo], str]:
+        """The trade-levels the page offers, and the occupation chosen: all of them on a
+        small server; else those of ``occupation``, or of the target's (none before one
+        is chosen)."""
+        if len(self.levels) <= PICKER_ALL:
+            return self.levels, ""
+        if target:
+            with contextlib.suppress(RefError):
+                occupation = resolve_level(target, self.directory).occupation
+        return self.by_occupation.get(occupation, []), occupation
 
     def index_of(self, level: TradeLevelInfo) -> tuple[StandardIndex, bytes]:
         """The index of ``level``'s standard and its pickle (what the mapping worker is
@@ -95,9 +118,13 @@ def _state(request: Request) -> _State:
     return found
 
 
-def _page(request: Request, state: _State, *, status: int = 200, **context: Any) -> Response:
+def _page(request: Request, state: _State, *, status: int = 200, occupation: str = "",
+          **context: Any) -> Response:  # fmt: skip
+    levels, occupation = state.picker(context.get("target", ""), occupation)
     defaults: dict[str, Any] = {
-        "levels": state.levels, "target": "", "fmt": "html", "issues": [], "error": "",
+        "levels": levels, "occupation": occupation,
+        "occupations": state.occupations if len(state.levels) > PICKER_ALL else [],
+        "target": "", "fmt": "html", "issues": [], "error": "",
         "report": None, "downloads": [], "limits": LIMITS,
         "max_body_kb": site(request).config.max_body_kb, "suffixes": SUFFIXES,
     }  # fmt: skip
@@ -108,7 +135,8 @@ async def curriculum_page(request: Request) -> Response:
     state = await anyio.to_thread.run_sync(_state, request)
     if request.method == "GET":
         target = request.query_params.get("target", "")
-        return _page(request, state, target=target)
+        occupation = request.query_params.get("occupation", "")
+        return _page(request, state, target=target, occupation=occupation)
     return await _upload(request, state)
 
 
