@@ -12,6 +12,7 @@ import contextlib
 import copy
 import socket
 import sys
+import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from .data import LinkedData
 from .guard import MAX_DEPTH, MAX_OPERATORS
 from .hygiene import PublicURLMiddleware, SecurityHeadersMiddleware, timed_protocol
 from .pages import Pages
-from .views import dumps, findings, index, pictures, resource, search, sparql
+from .views import curriculum, dumps, findings, index, pictures, resource, search, sparql
 from .views.curriculum import ROUTES as CURRICULUM_ROUTES
 from .worker import TRUNCATED_BYTES_HEADER, TRUNCATED_HEADER, DataFile, QueryPool
 
@@ -230,6 +231,8 @@ def create_app(config: ServerConfig) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         pool.start()
+        threading.Thread(target=curriculum.prepare, args=(app,), name="curriculum-prepare",
+                         daemon=True).start()  # fmt: skip
         if pool.not_isolated:
             print(
                 "skillgraph serve: WARNING: query workers could not leave the network "
