@@ -17,7 +17,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from skillgraph.server.app import ServerConfig, create_app
-from skillgraph.server.fair import FairPool, TooMany
+from skillgraph.server.fair import LIGHT_WINDOW, FairPool, TooMany
 from skillgraph.server.hygiene import CSP
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -105,41 +105,38 @@ def test_a_heavy_query_gets_no_precedence_for_waiting():
     assert _race(pool, "cross-join", 0.7, "modest", timeout=1.2) == ["modest", "cross-join"]
 
 
-def test_a_waiting_query_gets_the_reserve_once_no_light_client_is_about():
-    """The hand-out order changes with time alone: the reserved worker goes to a heavy
-    client already waiting once the light one has been quiet for the window, without
-    waiting for another worker to come back."""
-    pool: FairPool[str] = FairPool(per_client=1, queue=4, reserve=1, light_window=0.3)
+def _reserve_after_a_light_query(light_window: float = LIGHT_WINDOW) -> FairPool[str]:
+    """One worker, kept in reserve (reserve=1); a light client has just used it and given
+    it back, and a client with one long query (past the slow-lane threshold) is heavy."""
+    pool: FairPool[str] = FairPool(per_client=1, queue=4, reserve=1, light_window=light_window)
     pool.charge("cross-join", 1.0, long=True)
     pool.put("w1")
     assert pool.take("light", 0.3) == "w1"
     pool.done("light")
     pool.put("w1")
+    return pool
+
+
+def test_a_waiting_query_gets_the_reserve_once_no_light_client_is_about():
+    """The hand-out order changes with time alone: the reserved worker goes to a heavy
+    client already waiting once the light one has been quiet for the window, without
+    waiting for another worker to come back."""
+    pool = _reserve_after_a_light_query(light_window=0.3)
     started = time.monotonic()
     assert pool.take("cross-join", 2.0) == "w1"
     assert time.monotonic() - started < 1.0
 
 
 def test_one_long_query_keeps_a_client_from_the_reserved_worker():
-    pool: FairPool[str] = FairPool(per_client=1, queue=4, reserve=1)
-    pool.charge("cross-join", 1.0, long=True)  # one query past the slow-lane threshold
-    pool.put("w1")
-    assert pool.take("light", 0.3) == "w1"  # a light client is about …
-    pool.done("light")
-    pool.put("w1")
-    assert pool.take("cross-join", 0.3) is None  # … so the last worker is kept for it
+    pool = _reserve_after_a_light_query()
+    assert pool.take("cross-join", 0.3) is None  # the last worker is kept for the light
     assert pool.take("light", 0.3) == "w1"
 
 
 def test_the_reserve_is_not_kept_when_no_light_client_is_about():
     """On an overloaded machine every query runs long; an idle reserve would only waste a
     worker while all of them wait."""
-    pool: FairPool[str] = FairPool(per_client=1, queue=4, reserve=1, light_window=0.2)
-    pool.charge("cross-join", 1.0, long=True)
-    pool.put("w1")
-    assert pool.take("light", 0.3) == "w1"
-    pool.done("light")
-    pool.put("w1")
+    pool = _reserve_after_a_light_query(light_window=0.2)
     assert pool.take("cross-join", 0.1) is None  # the light client asked 0.1 s ago
     time.sleep(0.3)
     assert pool.take("cross-join", 0.3) == "w1"  # none in the last 0.2 s
