@@ -138,10 +138,8 @@ def load_index(store: ox.Store, occupations: Collection[str] | None = None) -> S
     scope = "" if occupations is None else _values("occ", sorted(occupations))
     occ_zh, occ_en = _first_occupation(store, scope)
     levels = _trade_levels(store, scope, occ_zh, occ_en)
-    if occupations is None:
-        tl_scope = fn_scope = ""
-    else:
-        tl_scope = _values("tl", levels)
+    scoped = occupations is not None
+    tl_scope = _values("tl", levels) if scoped else ""
     for row in _rows(store, f"SELECT ?tl ?b WHERE {{ {tl_scope} ?tl sg:coversLowerLevel ?b }}"):
         if row["tl"] in levels:
             levels[row["tl"]].covers.add(row["b"])
@@ -177,8 +175,7 @@ def load_index(store: ox.Store, occupations: Collection[str] | None = None) -> S
                 functions[target].skill_weight = percent
         elif target.endswith(("#Ethics", "#BaseKnowledge")) and theory and percent:
             levels[row["tl"]].basic_theory_weight += percent
-    if occupations is not None:
-        fn_scope = _values("fn", functions)
+    fn_scope = _values("fn", functions) if scoped else ""
     requirements: dict[str, RequirementInfo] = {}
     competencies: dict[str, list[str]] = {}
     for row in _rows(
