@@ -32,6 +32,7 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 
+from .children import python_module
 from .vocab import (
     OWL,
     RDF,
@@ -176,7 +177,7 @@ def check_with_hermit(
     with tempfile.TemporaryDirectory(prefix="skillgraph-hermit-") as tmp:
         nt_path, answer_path = Path(tmp) / "input.nt", Path(tmp) / "answer.json"
         tbox.serialize(nt_path, format="nt", encoding="utf-8")
-        command = [sys.executable, "-m", "skillgraph.reason", str(nt_path), java, str(answer_path)]
+        command = python_module("skillgraph.reason", str(nt_path), java, str(answer_path))
         proc = subprocess.Popen(
             command,
             stdout=subprocess.PIPE,

@@ -375,3 +375,19 @@ def test_in_the_browser_the_occupation_then_its_level_then_the_report(browser, m
     _wait(browser, lambda d: d.find_element(By.ID, "heatmap"), "no report came back")
     assert "碳排放核算员三级" in browser.title
     screenshot(browser, "curriculum-many-standards-report", max_height=1600)
+
+
+def test_the_mapping_worker_maps_whatever_the_servers_working_directory(
+    shard, tmp_path, monkeypatch
+):
+    """Started in a checkout after `pip install .`, the worker imported the checkout's
+    skillgraph/ (no skillgraph.shapes there) and every upload answered 500."""
+    (tmp_path / "skillgraph").mkdir()
+    (tmp_path / "skillgraph" / "__init__.py").write_text("raise ImportError('shadowed')\n")
+    monkeypatch.chdir(tmp_path)
+    pool = MappingPool()
+    try:
+        answer = pool.run(EXAMPLE.name, EXAMPLE.read_bytes(), ACC3, shard)
+        assert answer["report"].hours_flagged, answer
+    finally:
+        pool.close()

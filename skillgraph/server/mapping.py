@@ -28,6 +28,8 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
+from ..children import python_module
+
 __all__ = ["MappingBusy", "MappingFailed", "MappingPool"]
 
 DEFAULT_TIMEOUT = 60.0
@@ -129,7 +131,7 @@ class MappingPool:
 
     def _spawn(self) -> _Worker:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "skillgraph.server.mapping", str(self.memory_limit)],
+            python_module("skillgraph.server.mapping", str(self.memory_limit)),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
         )  # fmt: skip
         worker = _Worker(proc)

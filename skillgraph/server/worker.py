@@ -47,6 +47,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from skillgraph.server.fair import FairPool, TooMany
 from skillgraph.server.guard import MAX_DEPTH, MAX_OPERATORS
 
+from ..children import python_module
+
 if TYPE_CHECKING:
     from skillgraph.server.zygote import Zygote
 
@@ -497,14 +499,7 @@ class Worker:
     ) -> None:
         extra = [a for d in data for a in (str(d.path), d.graph or DEFAULT_GRAPH)]
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "skillgraph.server.worker",
-                str(build_dir),
-                str(memory_limit),
-                *extra,
-            ],
+            python_module("skillgraph.server.worker", str(build_dir), str(memory_limit), *extra),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0,

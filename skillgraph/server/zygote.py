@@ -55,6 +55,8 @@ from skillgraph.server.worker import (
     load_store,
 )
 
+from ..children import python_module
+
 PR_SET_CHILD_SUBREAPER = 36
 _MESSAGE_BYTES = 64 * 1024
 
@@ -236,8 +238,8 @@ class Zygote:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "skillgraph.server.zygote", str(build_dir),
-                 str(memory_limit), *extra],
+                python_module("skillgraph.server.zygote", str(build_dir), str(memory_limit),
+                              *extra),
                 stdin=theirs.fileno(),
             )  # fmt: skip
         finally:
