@@ -63,12 +63,14 @@ class _State:
     pool: MappingPool
     levels: list[TradeLevelInfo]  # the picker's order: by occupation/trade name, 五级 → 一级
     store: Any  # the pages' store, which the standards are indexed from
-    occupations: list[tuple[str, str]] = field(default_factory=list)  # (IRI, name) by name
-    by_occupation: dict[str, list[TradeLevelInfo]] = field(default_factory=dict)
+    # derived from levels: (IRI, name) by name, and each occupation's levels
+    occupations: list[tuple[str, str]] = field(init=False)
+    by_occupation: dict[str, list[TradeLevelInfo]] = field(init=False)
     shards: OrderedDict[str, tuple[StandardIndex, bytes]] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
+        self.by_occupation = {}
         for tl in self.levels:
             self.by_occupation.setdefault(tl.occupation, []).append(tl)
         names = {tl.occupation: tl.occupation_name or tl.occupation for tl in self.levels}
