@@ -452,6 +452,13 @@ def _request(conn: http.client.HTTPConnection, check: Check) -> tuple[int, dict[
     return response.status, {k.lower(): v for k, v in response.getheaders()}, body
 
 
+def _client_connection(host: str, port: int, address: str | None) -> http.client.HTTPConnection:
+    """A keep-alive connection from loopback ``address`` (127.0.0.0/8 is all loopback), so
+    that each client counts as its own to the server's per-client limits."""
+    source = (address, 0) if address and host == LOOPBACK else None
+    return http.client.HTTPConnection(host, port, timeout=60, source_address=source)
+
+
 def warm(base_url: str, checks: list[Check], clients: int = 3) -> tuple[float, list[str]]:
     """Send every distinct SPARQL text of ``checks`` once (its direct POST), from
     ``clients`` connections; the seconds it took and any wrong answers.
@@ -470,9 +477,8 @@ def warm(base_url: str, checks: list[Check], clients: int = 3) -> tuple[float, l
     wrong: list[str] = []
 
     def client(number: int) -> None:
-        # distinct loopback addresses, as in run(): one client may run one query at a time
-        source = (f"127.0.1.{2 + number}", 0) if host == LOOPBACK else None
-        conn = http.client.HTTPConnection(host, port, timeout=60, source_address=source)
+        address = f"127.0.1.{2 + number}"  # not run()'s clients
+        conn = _client_connection(host, port, address)
         try:
             while True:
                 with lock:
@@ -484,7 +490,7 @@ def warm(base_url: str, checks: list[Check], clients: int = 3) -> tuple[float, l
                 except (OSError, http.client.HTTPException) as exc:
                     verdict = f"{type(exc).__name__}: {exc}"
                     conn.close()
-                    conn = http.client.HTTPConnection(host, port, timeout=60, source_address=source)
+                    conn = _client_connection(host, port, address)
                 if verdict:
                     with lock:
                         wrong.append(verdict)
@@ -537,10 +543,8 @@ def run(
     deadline = started + max_seconds
 
     def client(number: int) -> None:
-        # each client from its own loopback address, as distinct clients are to the
-        # server's per-client limits (127.0.0.0/8 is all loopback)
-        source = (f"127.0.0.{2 + number}", 0) if host == "127.0.0.1" else None
-        conn = http.client.HTTPConnection(host, port, timeout=60, source_address=source)
+        address = f"127.0.0.{2 + number}"
+        conn = _client_connection(host, port, address)
         while time.perf_counter() < deadline:
             with lock:
                 i = next(next_index, None)
@@ -554,7 +558,7 @@ def run(
                 with lock:
                     broken.append(f"{check.method} {check.path[:80]}: {type(exc).__name__}: {exc}")
                 conn.close()
-                conn = http.client.HTTPConnection(host, port, timeout=60, source_address=source)
+                conn = _client_connection(host, port, address)
                 continue
             seconds = time.perf_counter() - t0
             wrong = check.verify(status, headers, body)

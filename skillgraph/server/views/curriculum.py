@@ -61,26 +61,34 @@ PICKER_ALL = 300
 class _State:
     directory: StandardIndex  # every trade-level, no requirements: the picker, the targets
     pool: MappingPool
-    levels: list[TradeLevelInfo]  # the picker's order: by occupation/trade name, 五级 → 一级
     store: Any  # the pages' store, which the standards are indexed from
-    # derived from levels: (IRI, name) by name, and each occupation's levels
+    # derived from the directory: every trade-level in the picker's order (by occupation or
+    # trade name, 五级 → 一级), the occupations (IRI, name) by name, each one's levels
+    levels: list[TradeLevelInfo] = field(init=False)
     occupations: list[tuple[str, str]] = field(init=False)
     by_occupation: dict[str, list[TradeLevelInfo]] = field(init=False)
     shards: OrderedDict[str, tuple[StandardIndex, bytes]] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
+        self.levels = sorted(self.directory.trade_levels.values(),
+                             key=lambda t: (t.trade_name, -t.rank))  # fmt: skip
         self.by_occupation = {}
         for tl in self.levels:
             self.by_occupation.setdefault(tl.occupation, []).append(tl)
         names = {tl.occupation: tl.occupation_name or tl.occupation for tl in self.levels}
         self.occupations = sorted(names.items(), key=lambda item: (item[1], item[0]))
 
+    @property
+    def occupation_first(self) -> bool:
+        """Too many trade-levels for one list: the page asks for the occupation first."""
+        return len(self.levels) > PICKER_ALL
+
     def picker(self, target: str, occupation: str) -> tuple[list[TradeLevelInfo], str]:
         """The trade-levels the page offers, and the occupation chosen: all of them on a
         small server; else those of ``occupation``, or of the target's (none before one
         is chosen)."""
-        if len(self.levels) <= PICKER_ALL:
+        if not self.occupation_first:
             return self.levels, ""
         if target:
             with contextlib.suppress(RefError):
@@ -118,9 +126,7 @@ def state_of(app: Any) -> _State:
             s = app.state.site
             directory = load_directory(s.ld.store)
             pool = MappingPool(memory_limit=s.config.memory_limit_mb * 2**20)
-            levels = sorted(directory.trade_levels.values(),
-                            key=lambda t: (t.trade_name, -t.rank))  # fmt: skip
-            found = app.state.curriculum = _State(directory, pool, levels, s.ld.store)
+            found = app.state.curriculum = _State(directory, pool, s.ld.store)
     return found
 
 
@@ -137,7 +143,7 @@ def _page(request: Request, state: _State, *, status: int = 200, occupation: str
     levels, occupation = state.picker(context.get("target", ""), occupation)
     defaults: dict[str, Any] = {
         "levels": levels, "occupation": occupation,
-        "occupations": state.occupations if len(state.levels) > PICKER_ALL else [],
+        "occupations": state.occupations if state.occupation_first else [],
         "target": "", "fmt": "html", "issues": [], "error": "",
         "report": None, "downloads": [], "limits": LIMITS,
         "max_body_kb": site(request).config.max_body_kb, "suffixes": SUFFIXES,
